@@ -1,0 +1,226 @@
+/*
+ * The few syscalls berth needs that Node's fs/net cannot make, and for which no maintained npm
+ * package exists as one small unit: mknod (overlay whiteouts are 0/0 character devices, FIFOs in
+ * layers), l{set,get}xattr (overlay opaque dirs, file capabilities in layers), mount/umount2
+ * (overlay rootfs), and a bridge from conmon's SOCK_SEQPACKET attach socket to a SOCK_STREAM
+ * socket that libuv can read (libuv refuses SEQPACKET fds).
+ *
+ * Every function throws a JS Error with .code = errno name and .syscall set, like Node's fs.
+ */
+#define _GNU_SOURCE
+#include <node_api.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#define PATH_BUF 4096
+
+static const char *errno_name(int e) {
+  switch (e) {
+    case ENOENT: return "ENOENT"; case EEXIST: return "EEXIST"; case EPERM: return "EPERM";
+    case EACCES: return "EACCES"; case EINVAL: return "EINVAL"; case ENOTDIR: return "ENOTDIR";
+    case EBUSY: return "EBUSY"; case ENODATA: return "ENODATA"; case ENOTSUP: return "ENOTSUP";
+    case ECONNREFUSED: return "ECONNREFUSED"; case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ENOSPC: return "ENOSPC"; case ERANGE: return "ERANGE"; case ELOOP: return "ELOOP";
+    case EROFS: return "EROFS"; case ENODEV: return "ENODEV"; case EMFILE: return "EMFILE";
+    default: return "EUNKNOWN";
+  }
+}
+
+static napi_value throw_errno(napi_env env, const char *syscall, const char *path) {
+  int e = errno;
+  char msg[PATH_BUF + 128];
+  snprintf(msg, sizeof msg, "%s: %s, %s '%s'", errno_name(e), strerror(e), syscall, path ? path : "");
+  napi_value message, error, code, sc, num;
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, NULL, message, &error);
+  napi_create_string_utf8(env, errno_name(e), NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sc);
+  napi_create_int32(env, -e, &num);
+  napi_set_named_property(env, error, "code", code);
+  napi_set_named_property(env, error, "syscall", sc);
+  napi_set_named_property(env, error, "errno", num);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static int get_string(napi_env env, napi_value v, char *buf, size_t len) {
+  size_t out = 0;
+  if (napi_get_value_string_utf8(env, v, buf, len, &out) != napi_ok) return -1;
+  if (out >= len - 1) return -1;
+  return 0;
+}
+
+static napi_value undefined(napi_env env) { napi_value u; napi_get_undefined(env, &u); return u; }
+
+/* mknod(path, mode, major, minor) — mode includes the file type bits (S_IFCHR, S_IFIFO, ...). */
+static napi_value js_mknod(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[PATH_BUF]; uint32_t mode = 0, maj = 0, min = 0;
+  if (argc < 4 || get_string(env, argv[0], path, sizeof path)) { napi_throw_type_error(env, NULL, "mknod(path, mode, major, minor)"); return NULL; }
+  napi_get_value_uint32(env, argv[1], &mode); napi_get_value_uint32(env, argv[2], &maj); napi_get_value_uint32(env, argv[3], &min);
+  if (mknod(path, mode, makedev(maj, min)) != 0) return throw_errno(env, "mknod", path);
+  return undefined(env);
+}
+
+/* lsetxattr(path, name, value: Buffer) — never follows a final symlink. */
+static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 3; napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[PATH_BUF], name[256]; void *data = NULL; size_t len = 0;
+  if (argc < 3 || get_string(env, argv[0], path, sizeof path) || get_string(env, argv[1], name, sizeof name) ||
+      napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "lsetxattr(path, name, buffer)"); return NULL;
+  }
+  if (lsetxattr(path, name, data, len, 0) != 0) return throw_errno(env, "lsetxattr", path);
+  return undefined(env);
+}
+
+/* lgetxattr(path, name) → Buffer, or null when the attribute is absent. */
+static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 2; napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[PATH_BUF], name[256];
+  if (argc < 2 || get_string(env, argv[0], path, sizeof path) || get_string(env, argv[1], name, sizeof name)) {
+    napi_throw_type_error(env, NULL, "lgetxattr(path, name)"); return NULL;
+  }
+  char buf[65536];
+  ssize_t n = lgetxattr(path, name, buf, sizeof buf);
+  if (n < 0) {
+    if (errno == ENODATA) { napi_value nul; napi_get_null(env, &nul); return nul; }
+    return throw_errno(env, "lgetxattr", path);
+  }
+  napi_value out; void *dst;
+  napi_create_buffer_copy(env, (size_t)n, buf, &dst, &out);
+  return out;
+}
+
+/* mount(source, target, fstype, flags, data) */
+static napi_value js_mount(napi_env env, napi_callback_info info) {
+  size_t argc = 5; napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char src[PATH_BUF], tgt[PATH_BUF], fstype[64]; uint32_t flags = 0;
+  if (argc < 5 || get_string(env, argv[0], src, sizeof src) || get_string(env, argv[1], tgt, sizeof tgt) ||
+      get_string(env, argv[2], fstype, sizeof fstype)) {
+    napi_throw_type_error(env, NULL, "mount(source, target, fstype, flags, data)"); return NULL;
+  }
+  napi_get_value_uint32(env, argv[3], &flags);
+  /* overlay option strings with many lowerdirs get long: the kernel accepts up to a page. */
+  size_t dlen = 0; napi_get_value_string_utf8(env, argv[4], NULL, 0, &dlen);
+  char *data = malloc(dlen + 1);
+  if (!data) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
+  napi_get_value_string_utf8(env, argv[4], data, dlen + 1, &dlen);
+  int rc = mount(src, tgt, fstype[0] ? fstype : NULL, flags, dlen ? data : NULL);
+  free(data);
+  if (rc != 0) return throw_errno(env, "mount", tgt);
+  return undefined(env);
+}
+
+/* umount2(target, flags) */
+static napi_value js_umount2(napi_env env, napi_callback_info info) {
+  size_t argc = 2; napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char tgt[PATH_BUF]; uint32_t flags = 0;
+  if (argc < 2 || get_string(env, argv[0], tgt, sizeof tgt)) { napi_throw_type_error(env, NULL, "umount2(target, flags)"); return NULL; }
+  napi_get_value_uint32(env, argv[1], &flags);
+  if (umount2(tgt, (int)flags) != 0) return throw_errno(env, "umount2", tgt);
+  return undefined(env);
+}
+
+/*
+ * Relay between a SOCK_SEQPACKET socket (conmon's attach socket) and one end of a SOCK_STREAM
+ * socketpair, in a detached thread. Packets from conmon are re-framed as
+ * [u8 stream][u32 BE length][payload] so the JS side keeps conmon's stream ids; bytes written
+ * by JS are sent to conmon as-is (conmon treats attach input as raw stdin). A shutdown(SHUT_WR)
+ * from JS is forwarded as shutdown on the seqpacket side (conmon then closes stdin when
+ * stdin_once is set). The thread ends when both directions are done.
+ */
+struct relay { int sp; int st; };
+
+static int write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0) { if (errno == EINTR) continue; return -1; }
+    buf += n; len -= (size_t)n;
+  }
+  return 0;
+}
+
+static void *relay_main(void *arg) {
+  struct relay r = *(struct relay *)arg;
+  free(arg);
+  char buf[65536 + 5];
+  int sp_open = 1, st_open = 1;
+  while (sp_open) {
+    struct pollfd p[2] = { { r.sp, POLLIN, 0 }, { r.st, st_open ? POLLIN : 0, 0 } };
+    if (poll(p, 2, -1) < 0) { if (errno == EINTR) continue; break; }
+    if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = recv(r.sp, buf, sizeof buf, 0);
+      if (n <= 0) { sp_open = 0; break; }
+      uint32_t len = (uint32_t)(n - 1);
+      char hdr[5] = { buf[0], (char)(len >> 24), (char)(len >> 16), (char)(len >> 8), (char)len };
+      if (write_all(r.st, hdr, 5) || write_all(r.st, buf + 1, len)) break;
+    }
+    if (st_open && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t n = read(r.st, buf, 8192);
+      if (n <= 0) { st_open = 0; shutdown(r.sp, SHUT_WR); continue; }
+      if (send(r.sp, buf, (size_t)n, MSG_NOSIGNAL) < 0) { st_open = 0; }
+    }
+  }
+  close(r.sp);
+  shutdown(r.st, SHUT_RDWR);
+  close(r.st);
+  return NULL;
+}
+
+/* seqpacketBridge(path) → fd of a SOCK_STREAM socket relayed to the SEQPACKET socket at path. */
+static napi_value js_seqpacket_bridge(napi_env env, napi_callback_info info) {
+  size_t argc = 1; napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char path[PATH_BUF];
+  if (argc < 1 || get_string(env, argv[0], path, sizeof path)) { napi_throw_type_error(env, NULL, "seqpacketBridge(path)"); return NULL; }
+  struct sockaddr_un addr; memset(&addr, 0, sizeof addr); addr.sun_family = AF_UNIX;
+  if (strlen(path) >= sizeof addr.sun_path) { errno = ENAMETOOLONG; return throw_errno(env, "connect", path); }
+  strcpy(addr.sun_path, path);
+  int sp = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (sp < 0) return throw_errno(env, "socket", path);
+  if (connect(sp, (struct sockaddr *)&addr, sizeof addr) != 0) { int e = errno; close(sp); errno = e; return throw_errno(env, "connect", path); }
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) { int e = errno; close(sp); errno = e; return throw_errno(env, "socketpair", path); }
+  struct relay *r = malloc(sizeof *r);
+  if (!r) { close(sp); close(pair[0]); close(pair[1]); napi_throw_error(env, NULL, "out of memory"); return NULL; }
+  r->sp = sp; r->st = pair[1];
+  pthread_t t; pthread_attr_t attr; pthread_attr_init(&attr); pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  if (pthread_create(&t, &attr, relay_main, r) != 0) { close(sp); close(pair[0]); close(pair[1]); free(r); napi_throw_error(env, NULL, "pthread_create failed"); return NULL; }
+  pthread_attr_destroy(&attr);
+  napi_value out; napi_create_int32(env, pair[0], &out);
+  return out;
+}
+
+#define EXPORT(name, fn) do { napi_value f; napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f); napi_set_named_property(env, exports, name, f); } while (0)
+
+static napi_value init(napi_env env, napi_value exports) {
+  EXPORT("mknod", js_mknod);
+  EXPORT("lsetxattr", js_lsetxattr);
+  EXPORT("lgetxattr", js_lgetxattr);
+  EXPORT("mount", js_mount);
+  EXPORT("umount2", js_umount2);
+  EXPORT("seqpacketBridge", js_seqpacket_bridge);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "berth_native",
+      "sources": ["berth_native.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["-lpthread"]
+    }
+  ]
+}

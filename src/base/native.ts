@@ -1,0 +1,47 @@
+/**
+ * Loads berth's small native addon (native/berth_native.c): the syscalls Node cannot make.
+ * Loaded lazily so commands that never touch it (most of the CLI) don't pay for it.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export interface BerthNative {
+  /** mode includes file-type bits, e.g. fs.constants.S_IFCHR | 0o000 for an overlay whiteout. */
+  mknod(path: string, mode: number, major: number, minor: number): void;
+  lsetxattr(path: string, name: string, value: Buffer): void;
+  /** null when the attribute is absent. */
+  lgetxattr(path: string, name: string): Buffer | null;
+  mount(source: string, target: string, fstype: string, flags: number, data: string): void;
+  umount2(target: string, flags: number): void;
+  /**
+   * Connects to a SOCK_SEQPACKET unix socket and returns the fd of a SOCK_STREAM socket relayed to
+   * it by a native thread. Packets arrive framed as [u8 stream][u32 BE length][payload]; bytes
+   * written are sent raw. Wrap the fd with `new net.Socket({ fd })`.
+   */
+  seqpacketBridge(path: string): number;
+}
+
+export const MountFlags = {
+  MS_RDONLY: 1,
+  MS_NOSUID: 2,
+  MS_NODEV: 4,
+  MS_NOEXEC: 8,
+  MS_REMOUNT: 32,
+  MS_BIND: 4096,
+  MS_REC: 16384,
+  MS_PRIVATE: 1 << 18,
+} as const;
+
+export const UmountFlags = { MNT_FORCE: 1, MNT_DETACH: 2 } as const;
+
+let loaded: BerthNative | undefined;
+
+export function native(): BerthNative {
+  if (loaded) return loaded;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // Same relative location from src/base (tsx) and dist/base (built).
+  const addon = path.resolve(here, '../../native/build/Release/berth_native.node');
+  loaded = createRequire(import.meta.url)(addon) as BerthNative;
+  return loaded;
+}

@@ -1,0 +1,26 @@
+/**
+ * The containers subsystem's entry point: `openContainerManager` wires the manager to the runtime's
+ * real spec builder and cgroup readers. Call `recover()` after opening to adopt containers left by
+ * an earlier daemon.
+ */
+import { buildSpec, buildExecProcess, readStats, readPids, oomKilled } from '../runtime/index.js';
+import type { RuntimeName } from '../runtime/index.js';
+import type { ImageService, Snapshotter } from '../images/types.js';
+import type { RuntimeKit } from './kit.js';
+import { Manager } from './manager.js';
+import type { ContainerManager } from './types.js';
+
+export async function openContainerManager(opts: {
+  root: string;
+  runRoot: string;
+  images: ImageService;
+  snapshots: Snapshotter;
+  runtime: RuntimeName;
+  logger?: (msg: string) => void;
+}): Promise<ContainerManager> {
+  const kit = { buildSpec, buildExecProcess, readStats, readPids, oomKilled } as unknown as RuntimeKit;
+  return new Manager({ ...opts, kit });
+}
+
+export type { ContainerManager } from './types.js';
+export * from './types.js';

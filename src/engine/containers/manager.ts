@@ -1,0 +1,690 @@
+/**
+ * The container manager: container records, lifecycle and supervision. Processes run under conmon
+ * (which owns their stdio, logs and exit code); the manager only reacts to conmon's exit files, so
+ * it can die and come back (`recover`) without the containers noticing.
+ *
+ * Rules kept here:
+ *  - a container's runtime container (crun/runc `create`, under conmon) exists from create/restart
+ *    until its exit has been recorded; its exit is recorded exactly once, from the exit file;
+ *  - the OOM verdict is read from the cgroup BEFORE the runtime container (and its cgroup) is deleted;
+ *  - background work (exit handling, restarts, auto-remove) never throws: failures are logged.
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BerthError, failedPrecondition, invalidArgument, notFound, notImplemented, alreadyExists, asBerthError } from '../../base/errors.js';
+import { ExitWatcher, OciRuntime, conmonCreate, connectAttach, removeExitFile, resizeTerminal } from '../runtime/index.js';
+import type { RuntimeName } from '../runtime/index.js';
+import type { ImageService, Snapshotter } from '../images/types.js';
+import type { AttachSession, ContainerEvent, ContainerInfo, ContainerManager, ContainerStats, CreateContainerOptions, ExecInfo, ExecOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
+import { effectiveConfig } from './container-config.js';
+import { containerHostname, writeEtcFiles } from './etc-files.js';
+import { ExecSessions } from './exec-sessions.js';
+import type { RuntimeKit } from './kit.js';
+import { containerLogs } from './logs.js';
+import { generateName, newId, validateName } from './names.js';
+import { namespacesOf, psTable } from './proc-info.js';
+import { Backoff, shouldRestart, validateRestartPolicy } from './restart-policy.js';
+import { parseSignal } from './signals.js';
+import { containerDir, loadRecords, saveRecord } from './store.js';
+import type { ContainerRecord } from './store.js';
+
+export interface ManagerOptions {
+  root: string;
+  runRoot: string;
+  images: ImageService;
+  snapshots: Snapshotter;
+  runtime: RuntimeName;
+  kit: RuntimeKit;
+  logger?: (msg: string) => void;
+}
+
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+const INIT_PATH = '/usr/bin/catatonit';
+
+interface Live {
+  rec: ContainerRecord;
+  waiters: Array<{ condition: WaitCondition; resolve: (r: { exitCode: number; error?: string }) => void }>;
+  exitListeners: Array<() => void>;
+  backoff: Backoff;
+  restartTimer: NodeJS.Timeout | null;
+  /** set while `runtime start` runs: an exit seen meanwhile is handled once start has recorded "running". */
+  starting: boolean;
+  pendingExit: number | null;
+  removing: boolean;
+}
+
+function nowIso(): string {
+  return new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+}
+
+export class Manager implements ContainerManager {
+  readonly events = new EventEmitter();
+  private readonly live = new Map<string, Live>();
+  private readonly runtimes = new Map<RuntimeName, OciRuntime>();
+  private readonly exitDir: string;
+  private readonly exitWatcher: ExitWatcher;
+  private readonly execs: ExecSessions;
+  private closed = false;
+  private readonly log: (msg: string) => void;
+
+  constructor(private readonly o: ManagerOptions) {
+    this.log = o.logger ?? (() => undefined);
+    fs.mkdirSync(o.root, { recursive: true });
+    fs.mkdirSync(o.runRoot, { recursive: true });
+    this.exitDir = path.join(o.runRoot, 'exits');
+    this.exitWatcher = new ExitWatcher(this.exitDir, (err) => this.log(`exit watcher: ${String(err)}`));
+    this.execs = new ExecSessions({
+      runRoot: o.runRoot,
+      kit: o.kit,
+      runtimeFor: (name) => this.runtime(name),
+      emit: (action, id, attrs) => this.emit(action, id, attrs),
+      log: this.log,
+    });
+    // An EventEmitter with no 'error' listener throws; events are never errors here.
+    this.events.setMaxListeners(0);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private runtime(name: RuntimeName): OciRuntime {
+    let rt = this.runtimes.get(name);
+    if (!rt) {
+      rt = new OciRuntime(name, path.join(this.o.runRoot, name));
+      this.runtimes.set(name, rt);
+    }
+    return rt;
+  }
+
+  private rt(l: Live): OciRuntime {
+    return this.runtime(l.rec.info.runtime);
+  }
+
+  private dir(id: string): string {
+    return containerDir(this.o.root, id);
+  }
+
+  private bundle(id: string): string {
+    return path.join(this.dir(id), 'bundle');
+  }
+
+  private runDir(id: string): string {
+    return path.join(this.o.runRoot, 'containers', id);
+  }
+
+  private emit(action: string, id: string, extra: Record<string, string> = {}): void {
+    const l = this.live.get(id);
+    const attributes: Record<string, string> = { ...(l ? { name: l.rec.info.name, image: l.rec.info.image, ...l.rec.info.config.labels } : {}), ...extra };
+    const ev: ContainerEvent = { type: 'container', action, id, attributes, timeNano: BigInt(Date.now()) * 1_000_000n };
+    try {
+      this.events.emit('event', ev);
+    } catch (err) {
+      this.log(`event listener failed on ${action}: ${String(err)}`);
+    }
+  }
+
+  private persist(l: Live): void {
+    if (l.removing && !fs.existsSync(this.dir(l.rec.info.id))) return;
+    saveRecord(this.o.root, l.rec);
+  }
+
+  private get(ref: string): Live {
+    if (typeof ref !== 'string' || ref === '') throw invalidArgument('empty container reference');
+    const r = ref.startsWith('/') ? ref.slice(1) : ref;
+    const byId = this.live.get(r);
+    if (byId) return byId;
+    for (const l of this.live.values()) if (l.rec.info.name === r) return l;
+    if (/^[0-9a-f]+$/.test(r)) {
+      const hits = [...this.live.values()].filter((l) => l.rec.info.id.startsWith(r));
+      if (hits.length === 1) return hits[0]!;
+      if (hits.length > 1) throw invalidArgument(`container reference "${ref}" is ambiguous: ${hits.length} containers match`);
+    }
+    throw notFound(`container "${ref}" not found`);
+  }
+
+  private nameTaken(name: string): boolean {
+    for (const l of this.live.values()) if (l.rec.info.name === name) return true;
+    return this.reservedNames.has(name);
+  }
+
+  private readonly reservedNames = new Set<string>();
+
+  private isUp(l: Live): boolean {
+    const s = l.rec.info.state.status;
+    return s === 'running' || s === 'paused';
+  }
+
+  private setState(l: Live, patch: Partial<ContainerInfo['state']>): void {
+    const st = { ...l.rec.info.state, ...patch };
+    st.running = st.status === 'running' || st.status === 'paused';
+    st.paused = st.status === 'paused';
+    st.restarting = st.status === 'restarting';
+    st.dead = st.status === 'dead';
+    l.rec.info.state = st;
+  }
+
+  private nextExit(l: Live): Promise<void> {
+    return new Promise((resolve) => l.exitListeners.push(resolve));
+  }
+
+  // ---- create --------------------------------------------------------------------------------
+
+  async create(input: CreateContainerOptions): Promise<ContainerInfo> {
+    this.assertOpen();
+    if (!input || typeof input !== 'object') throw invalidArgument('container options must be an object');
+    if (typeof input.image !== 'string' || input.image === '') throw invalidArgument('an image is required to create a container');
+    const options: CreateContainerOptions = { ...input };
+    options.restartPolicy = validateRestartPolicy(input.restartPolicy);
+    if (options.autoRemove && options.restartPolicy.name !== 'no') throw invalidArgument('conflicting options: restart policy and auto-remove');
+    const runtime = options.runtime ?? this.o.runtime;
+    if (runtime !== 'crun' && runtime !== 'runc') throw invalidArgument(`unknown runtime "${String(runtime)}"`);
+    options.runtime = runtime;
+    const net = options.networkMode ?? '';
+    if (!['', 'none', 'host', 'default', 'bridge'].includes(net)) throw notImplemented(`network mode "${net}" is not supported yet`);
+    if (options.stopTimeout !== undefined && (!Number.isInteger(options.stopTimeout) || options.stopTimeout < -1)) throw invalidArgument(`invalid stop timeout ${String(options.stopTimeout)}`);
+    if (options.stopSignal) parseSignal(options.stopSignal);
+    const name = input.name ? validateName(input.name) : generateName((n) => this.nameTaken(n));
+    if (this.nameTaken(name)) throw alreadyExists(`container name "/${name}" is already in use`);
+    const image = this.o.images.resolve(options.image);
+    const id = newId();
+    const hostname = containerHostname(id, options);
+    const { config, argv } = effectiveConfig(id, options, image.config, hostname);
+    if (config.stopSignal) parseSignal(config.stopSignal);
+
+    this.reservedNames.add(name);
+    const dir = this.dir(id);
+    let prepared = false;
+    try {
+      fs.mkdirSync(path.join(dir, 'bundle'), { recursive: true });
+      const snap = await this.o.snapshots.prepare(id, image.chainIds);
+      prepared = true;
+      const files = writeEtcFiles(dir, id, options);
+      const cgroupsPath = `/berth/${id}`;
+      const { spec, warnings } = await this.o.kit.buildSpec({
+        id, options, image: image.config, rootfs: snap.path, files, cgroupsPath,
+        ...(options.init ? { initPath: INIT_PATH } : {}),
+      });
+      for (const w of warnings) this.log(`container ${id.slice(0, 12)}: ${w}`);
+      fs.writeFileSync(path.join(this.bundle(id), 'config.json'), JSON.stringify(spec, null, 1));
+      const info: ContainerInfo = {
+        id, name, created: nowIso(), image: options.image, imageId: image.id,
+        path: argv[0]!, args: argv.slice(1), options, config,
+        state: { status: 'created', running: false, paused: false, restarting: false, oomKilled: false, dead: false, pid: 0, exitCode: 0, error: '', startedAt: ZERO_TIME, finishedAt: ZERO_TIME },
+        restartCount: 0, runtime, rootfs: snap.path, logPath: path.join(dir, 'ctr.log'), cgroupPath: cgroupsPath, namespaces: {},
+        mounts: (spec.mounts ?? []).map((m) => ({ type: m.type ?? 'bind', source: m.source ?? '', destination: m.destination, options: m.options ?? [] })),
+        ociSpec: spec,
+      };
+      const l: Live = { rec: { info, manuallyStopped: false, hasBeenStarted: false, cgroupsPath }, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, pendingExit: null, removing: false };
+      saveRecord(this.o.root, l.rec);
+      this.live.set(id, l);
+      this.reservedNames.delete(name);
+      this.emit('create', id);
+      return this.inspect(id);
+    } catch (err) {
+      this.reservedNames.delete(name);
+      if (prepared) await this.o.snapshots.remove(id).catch((e: unknown) => this.log(`cleanup of ${id}: ${String(e)}`));
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw asBerthError(err);
+    }
+  }
+
+  // ---- runtime container under conmon --------------------------------------------------------
+
+  /** Makes sure a fresh runtime container (crun/runc `create` under conmon) waits for `start`. */
+  private async ensureRuntimeContainer(l: Live): Promise<void> {
+    const id = l.rec.info.id;
+    const rt = this.rt(l);
+    const st = await rt.state(id);
+    if (st && st.status === 'created' && fs.existsSync(path.join(this.bundle(id), 'attach'))) return;
+    if (st) await rt.delete(id, true);
+    this.exitWatcher.unwatch(id);
+    removeExitFile(this.exitDir, id);
+    const runDir = this.runDir(id);
+    fs.rmSync(runDir, { recursive: true, force: true });
+    fs.mkdirSync(runDir, { recursive: true });
+    await this.o.snapshots.mount(id);
+    const opts = l.rec.info.options;
+    const { pid } = await conmonCreate({
+      runtime: rt, containerId: id, cuuid: id.slice(0, 12), name: l.rec.info.name, bundle: this.bundle(id),
+      pidFile: path.join(runDir, 'pid'), exitDir: this.exitDir, logPath: l.rec.info.logPath, persistDir: runDir,
+      tty: !!opts.tty, stdin: !!opts.openStdin, leaveStdinOpen: !opts.stdinOnce,
+    });
+    l.rec.info.state.pid = pid;
+    this.exitWatcher.watch(id, (code) => this.onExit(id, code));
+  }
+
+  private onExit(id: string, code: number): void {
+    const l = this.live.get(id);
+    if (!l || this.closed) return;
+    if (l.starting) {
+      l.pendingExit = code;
+      return;
+    }
+    this.handleExit(l, code).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: exit handling failed: ${String(err)}`));
+  }
+
+  private async handleExit(l: Live, code: number): Promise<void> {
+    const id = l.rec.info.id;
+    let oom = false;
+    try {
+      oom = (await this.o.kit.oomKilled(l.rec.cgroupsPath)) || fs.existsSync(path.join(this.runDir(id), 'oom'));
+    } catch (err) {
+      this.log(`container ${id.slice(0, 12)}: oom check failed: ${String(err)}`);
+    }
+    try {
+      await this.rt(l).delete(id, true);
+    } catch (err) {
+      this.log(`container ${id.slice(0, 12)}: runtime delete failed: ${String(err)}`);
+    }
+    if (this.closed) return;
+    const startedMs = Date.parse(l.rec.info.state.startedAt);
+    const upMs = Number.isFinite(startedMs) ? Date.now() - startedMs : 0;
+    const wasStarted = l.rec.info.state.status !== 'created';
+    this.setState(l, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: nowIso() });
+    this.execs.containerStopped(id);
+    if (oom) this.emit('oom', id);
+    this.emit('die', id, { exitCode: String(code) });
+    for (const w of l.waiters.filter((x) => x.condition !== 'removed')) w.resolve({ exitCode: code });
+    l.waiters = l.waiters.filter((x) => x.condition === 'removed');
+    for (const f of l.exitListeners.splice(0)) f();
+    if (l.removing) return;
+    const policy = l.rec.info.options.restartPolicy ?? { name: 'no' };
+    if (wasStarted && shouldRestart(policy, code, l.rec.info.restartCount, l.rec.manuallyStopped)) {
+      this.setState(l, { status: 'restarting' });
+      this.persist(l);
+      const delay = l.backoff.next(upMs);
+      l.restartTimer = setTimeout(() => {
+        l.restartTimer = null;
+        if (this.closed || l.removing || l.rec.info.state.status !== 'restarting') return;
+        l.rec.info.restartCount++;
+        this.startInternal(l).catch((err: unknown) => {
+          this.log(`container ${id.slice(0, 12)}: restart failed: ${String(err)}`);
+        });
+      }, delay);
+      return;
+    }
+    this.persist(l);
+    if (l.rec.info.options.autoRemove) {
+      await this.removeInternal(l).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: auto-remove failed: ${String(err)}`));
+    }
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  async start(ref: string): Promise<void> {
+    this.assertOpen();
+    const l = this.get(ref);
+    const s = l.rec.info.state.status;
+    if (s === 'running') return;
+    if (s === 'paused') throw failedPrecondition(`container "${l.rec.info.name}" is paused: unpause it instead`);
+    if (l.removing || s === 'removing') throw failedPrecondition(`container "${l.rec.info.name}" is being removed`);
+    if (l.restartTimer) {
+      clearTimeout(l.restartTimer);
+      l.restartTimer = null;
+    }
+    l.rec.manuallyStopped = false;
+    await this.startInternal(l);
+  }
+
+  private async startInternal(l: Live): Promise<void> {
+    const id = l.rec.info.id;
+    const rt = this.rt(l);
+    l.starting = true;
+    l.pendingExit = null;
+    try {
+      await this.ensureRuntimeContainer(l);
+      await rt.start(id);
+    } catch (err) {
+      l.starting = false;
+      const e = asBerthError(err);
+      this.exitWatcher.unwatch(id);
+      await rt.delete(id, true).catch(() => undefined);
+      this.setState(l, { status: 'exited', pid: 0, exitCode: 128, error: e.message, finishedAt: nowIso() });
+      this.persist(l);
+      for (const f of l.exitListeners.splice(0)) f();
+      throw new BerthError(e.code === 'Internal' ? 'Internal' : e.code, `cannot start container "${l.rec.info.name}": ${e.message}`, { cause: err });
+    }
+    l.starting = false;
+    const pid = (await rt.state(id).catch(() => null))?.pid || l.rec.info.state.pid;
+    l.rec.hasBeenStarted = true;
+    this.setState(l, { status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: nowIso() });
+    this.persist(l);
+    this.emit('start', id);
+    if (l.pendingExit !== null) {
+      const code = l.pendingExit;
+      l.pendingExit = null;
+      await this.handleExit(l, code);
+    }
+  }
+
+  async stop(ref: string, timeoutSeconds?: number): Promise<void> {
+    this.assertOpen();
+    const l = this.get(ref);
+    if (timeoutSeconds !== undefined && (!Number.isFinite(timeoutSeconds) || timeoutSeconds < -1)) throw invalidArgument(`invalid stop timeout ${String(timeoutSeconds)}`);
+    l.rec.manuallyStopped = true;
+    if (l.rec.info.state.status === 'restarting') {
+      if (l.restartTimer) clearTimeout(l.restartTimer);
+      l.restartTimer = null;
+      this.setState(l, { status: 'exited' });
+      this.persist(l);
+      this.emit('stop', l.rec.info.id);
+      return;
+    }
+    if (!this.isUp(l)) {
+      this.persist(l);
+      return;
+    }
+    this.persist(l);
+    const id = l.rec.info.id;
+    const timeout = timeoutSeconds ?? l.rec.info.options.stopTimeout ?? 10;
+    const sig = parseSignal(l.rec.info.config.stopSignal, 'SIGTERM');
+    const exited = this.nextExit(l);
+    await this.signal(l, sig);
+    const inTime = timeout < 0 ? await exited.then(() => true) : await settlesWithin(exited, timeout * 1000);
+    if (!inTime && this.isUp(l)) {
+      await this.signal(l, 9);
+      await settlesWithin(exited, 30_000);
+    }
+    this.emit('stop', id);
+  }
+
+  /** Sends a signal; a paused container is thawed so the signal can be delivered (Docker does the same). */
+  private async signal(l: Live, sig: number): Promise<void> {
+    const id = l.rec.info.id;
+    try {
+      await this.rt(l).kill(id, sig);
+    } catch (err) {
+      if (this.isUp(l)) throw err; // it exited meanwhile otherwise: nothing to signal
+      return;
+    }
+    this.emit('kill', id, { signal: String(sig) });
+    if (l.rec.info.state.status === 'paused' && (sig === 9 || sig === 15 || sig === parseSignal(l.rec.info.config.stopSignal, 'SIGTERM'))) {
+      await this.rt(l).resume(id).catch(() => undefined);
+      if (l.rec.info.state.status === 'paused') this.setState(l, { status: 'running' });
+    }
+  }
+
+  async kill(ref: string, signal?: string): Promise<void> {
+    this.assertOpen();
+    const l = this.get(ref);
+    const sig = parseSignal(signal, 'SIGKILL');
+    if (!this.isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    // Docker: an explicit kill counts as a manual stop for restart policies.
+    l.rec.manuallyStopped = true;
+    this.persist(l);
+    await this.signal(l, sig);
+  }
+
+  async restart(ref: string, timeoutSeconds?: number): Promise<void> {
+    this.assertOpen();
+    const l = this.get(ref);
+    if (this.isUp(l) || l.rec.info.state.status === 'restarting') await this.stop(ref, timeoutSeconds);
+    l.rec.manuallyStopped = false;
+    await this.startInternal(l);
+    this.emit('restart', l.rec.info.id);
+  }
+
+  async pause(ref: string): Promise<void> {
+    this.assertOpen();
+    const l = this.get(ref);
+    if (l.rec.info.state.status !== 'running') throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    await this.rt(l).pause(l.rec.info.id);
+    this.setState(l, { status: 'paused' });
+    this.persist(l);
+    this.emit('pause', l.rec.info.id);
+  }
+
+  async unpause(ref: string): Promise<void> {
+    this.assertOpen();
+    const l = this.get(ref);
+    if (l.rec.info.state.status !== 'paused') throw failedPrecondition(`container "${l.rec.info.name}" is not paused`);
+    await this.rt(l).resume(l.rec.info.id);
+    this.setState(l, { status: 'running' });
+    this.persist(l);
+    this.emit('unpause', l.rec.info.id);
+  }
+
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    this.assertOpen();
+    const l = this.get(ref);
+    if (l.removing) throw failedPrecondition(`removal of container "${l.rec.info.name}" is already in progress`);
+    const s = l.rec.info.state.status;
+    if ((s === 'running' || s === 'paused' || s === 'restarting') && !opts.force) {
+      throw failedPrecondition(`container "${l.rec.info.name}" is ${s}: stop it or use force`);
+    }
+    await this.removeInternal(l);
+  }
+
+  private async removeInternal(l: Live): Promise<void> {
+    const id = l.rec.info.id;
+    if (l.removing) return;
+    l.removing = true;
+    if (l.restartTimer) clearTimeout(l.restartTimer);
+    l.restartTimer = null;
+    const exitCode = l.rec.info.state.exitCode;
+    try {
+      if (this.isUp(l)) {
+        const exited = this.nextExit(l);
+        await this.signal(l, 9).catch((err: unknown) => this.log(`remove ${id.slice(0, 12)}: kill: ${String(err)}`));
+        await settlesWithin(exited, 15_000);
+      }
+      this.setState(l, { status: 'removing' });
+      this.exitWatcher.unwatch(id);
+      this.execs.containerStopped(id);
+      await this.rt(l).delete(id, true);
+      await this.o.snapshots.remove(id);
+      fs.rmSync(this.dir(id), { recursive: true, force: true });
+      fs.rmSync(this.runDir(id), { recursive: true, force: true });
+      removeExitFile(this.exitDir, id);
+    } catch (err) {
+      l.removing = false;
+      this.setState(l, { status: 'dead', error: asBerthError(err).message });
+      if (fs.existsSync(this.dir(id))) this.persist(l);
+      throw asBerthError(err);
+    }
+    this.emit('destroy', id);
+    this.live.delete(id);
+    for (const w of l.waiters.splice(0)) w.resolve({ exitCode: l.rec.info.state.exitCode ?? exitCode });
+    for (const f of l.exitListeners.splice(0)) f();
+  }
+
+  wait(ref: string, condition: WaitCondition = 'not-running'): Promise<{ exitCode: number; error?: string }> {
+    let l: Live;
+    try {
+      if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalidArgument(`invalid wait condition "${String(condition)}"`);
+      l = this.get(ref);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const s = l.rec.info.state.status;
+    if (condition === 'not-running' && (s === 'created' || s === 'exited' || s === 'dead')) return Promise.resolve({ exitCode: l.rec.info.state.exitCode });
+    return new Promise((resolve) => l.waiters.push({ condition, resolve }));
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  list(opts: { all?: boolean } = {}): ContainerInfo[] {
+    return [...this.live.values()]
+      .filter((l) => opts.all || this.isUp(l) || l.rec.info.state.status === 'restarting')
+      .sort((a, b) => b.rec.info.created.localeCompare(a.rec.info.created))
+      .map((l) => this.snapshot(l));
+  }
+
+  inspect(ref: string): ContainerInfo {
+    return this.snapshot(this.get(ref));
+  }
+
+  private snapshot(l: Live): ContainerInfo {
+    const info = structuredClone(l.rec.info);
+    info.namespaces = this.isUp(l) ? namespacesOf(info.state.pid) : {};
+    if (!this.isUp(l)) info.state.pid = 0;
+    return info;
+  }
+
+  logs(ref: string, opts: LogOptions = {}): AsyncIterable<LogEntry> {
+    const l = this.get(ref);
+    for (const k of ['since', 'until', 'tail'] as const) {
+      const v = opts[k];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || (k === 'tail' ? v < -1 : v < 0))) throw invalidArgument(`invalid logs option ${k}=${String(v)}`);
+    }
+    const o = { ...opts };
+    if (o.tail === -1) delete o.tail;
+    return containerLogs(l.rec.info.logPath, o, () => this.closed || !this.live.has(l.rec.info.id) || !this.isUp(l));
+  }
+
+  async attach(ref: string, opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean }): Promise<AttachSession> {
+    this.assertOpen();
+    const l = this.get(ref);
+    const s = l.rec.info.state.status;
+    if (s !== 'running' && s !== 'paused' && s !== 'created') throw failedPrecondition(`container "${l.rec.info.name}" is not running: cannot attach`);
+    if (s === 'created') await this.ensureRuntimeContainer(l);
+    const bundle = this.bundle(l.rec.info.id);
+    const conn = connectAttach(bundle, { stdout: opts.stdout ?? true, stderr: opts.stderr ?? true });
+    const withStdin = !!opts.stdin && !!l.rec.info.options.openStdin;
+    if (!withStdin) conn.stdin.destroy();
+    return {
+      tty: !!l.rec.info.options.tty,
+      output: conn.output,
+      stdin: withStdin ? conn.stdin : null,
+      resize: async (rows, cols) => resizeTerminal(bundle, rows, cols),
+      close: () => conn.close(),
+    };
+  }
+
+  async resize(ref: string, rows: number, cols: number): Promise<void> {
+    const l = this.get(ref);
+    if (!l.rec.info.options.tty) throw failedPrecondition(`container "${l.rec.info.name}" has no terminal`);
+    if (!this.isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    resizeTerminal(this.bundle(l.rec.info.id), rows, cols);
+  }
+
+  async execCreate(ref: string, opts: ExecOptions): Promise<ExecInfo> {
+    this.assertOpen();
+    const l = this.get(ref);
+    if (l.rec.info.state.status !== 'running') throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    return this.execs.create(l.rec.info, opts);
+  }
+
+  async execStart(execId: string, opts: { detach?: boolean } = {}): Promise<AttachSession | null> {
+    this.assertOpen();
+    const containerId = this.execs.containerOf(execId);
+    const l = this.live.get(containerId);
+    if (!l || l.rec.info.state.status !== 'running') throw failedPrecondition(`container "${l?.rec.info.name ?? containerId}" is not running`);
+    return this.execs.start(execId, l.rec.info, opts);
+  }
+
+  execInspect(execId: string): ExecInfo {
+    return this.execs.inspect(execId);
+  }
+
+  async execResize(execId: string, rows: number, cols: number): Promise<void> {
+    this.execs.resize(execId, rows, cols);
+  }
+
+  async stats(ref: string): Promise<ContainerStats> {
+    const l = this.get(ref);
+    if (!this.isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    return await this.o.kit.readStats(l.rec.cgroupsPath);
+  }
+
+  async top(ref: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }> {
+    const l = this.get(ref);
+    if (!this.isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    if (psArgs !== undefined && psArgs.trim() !== '' && psArgs.trim() !== '-ef') throw notImplemented(`top with ps arguments "${psArgs}" (only -ef columns are offered)`);
+    const pids = await this.o.kit.readPids(l.rec.cgroupsPath);
+    return psTable(pids);
+  }
+
+  imagesInUse(): Set<string> {
+    return new Set([...this.live.values()].map((l) => l.rec.info.imageId));
+  }
+
+  // ---- recovery and shutdown -----------------------------------------------------------------
+
+  async recover(): Promise<void> {
+    this.assertOpen();
+    const records = loadRecords(this.o.root, (dir, err) => this.log(`skipping unreadable container record in ${dir}: ${String(err)}`));
+    for (const rec of records) {
+      if (this.live.has(rec.info.id)) continue;
+      const l: Live = { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, pendingExit: null, removing: false };
+      this.live.set(rec.info.id, l);
+      try {
+        await this.recoverOne(l);
+      } catch (err) {
+        this.log(`container ${rec.info.id.slice(0, 12)}: recovery failed: ${String(err)}`);
+      }
+    }
+  }
+
+  private async recoverOne(l: Live): Promise<void> {
+    const id = l.rec.info.id;
+    const s = l.rec.info.state.status;
+    if (s === 'removing') {
+      // The daemon died half-way through a removal: finish it.
+      l.rec.info.state.status = 'dead';
+      await this.removeInternal(l);
+      return;
+    }
+    const st = await this.rt(l).state(id).catch(() => null);
+    if (st && st.status !== 'stopped') {
+      // Still alive under its conmon: resume supervision (the exit file may already be there).
+      await this.o.snapshots.mount(id).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: remount: ${String(err)}`));
+      if (st.status === 'paused') this.setState(l, { status: 'paused', pid: st.pid });
+      else if (st.status === 'running') this.setState(l, { status: 'running', pid: st.pid });
+      this.exitWatcher.watch(id, (code) => this.onExit(id, code));
+      return;
+    }
+    if (s === 'running' || s === 'paused' || (s === 'created' && st)) {
+      this.exitWatcher.watch(id, (code) => this.onExit(id, code));
+      if (!st) {
+        // Neither an exit file nor a runtime container (e.g. a reboot emptied the run dir).
+        setTimeout(() => {
+          const l2 = this.live.get(id);
+          if (l2 && !this.closed && this.isUp(l2)) {
+            this.exitWatcher.unwatch(id);
+            l2.rec.info.state.error = 'container state was lost while the daemon was down';
+            this.handleExit(l2, 255).catch((err: unknown) => this.log(String(err)));
+          }
+        }, 1000).unref();
+      }
+      return;
+    }
+    if (s === 'restarting') {
+      this.setState(l, { status: 'exited' });
+      this.persist(l);
+    }
+    // Docker restarts always / unless-stopped containers (not stopped by hand) when the daemon starts.
+    const p = l.rec.info.options.restartPolicy?.name;
+    if (l.rec.hasBeenStarted && !l.rec.manuallyStopped && (p === 'always' || p === 'unless-stopped') && l.rec.info.state.status === 'exited') {
+      await this.startInternal(l).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: restart on recovery failed: ${String(err)}`));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.exitWatcher.close();
+    for (const l of this.live.values()) {
+      if (l.restartTimer) clearTimeout(l.restartTimer);
+      l.restartTimer = null;
+    }
+    this.execs.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new BerthError('Unavailable', 'the container manager is closed');
+  }
+}
+
+/** Resolves true when p settles within ms, false otherwise; the timer never outlives the race. */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    p.then(() => {
+      clearTimeout(t);
+      resolve(true);
+    }, () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}

@@ -1,0 +1,7 @@
+/**
+ * The runtime subsystem's public face: OCI spec generation (spec/, cgroups/, seccomp/), the OCI
+ * runtime CLI (oci-runtime/) and conmon supervision (conmon/). Other engine parts import only this.
+ */
+export * from './spec/index.js';
+export * from './conmon/index.js';
+export * from './oci-runtime/index.js';

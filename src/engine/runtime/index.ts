@@ -1,7 +1,9 @@
 /**
- * The runtime subsystem's public face: OCI spec generation (spec/, cgroups/, seccomp/), the OCI
- * runtime CLI (oci-runtime/) and conmon supervision (conmon/). Other engine parts import only this.
+ * The runtime subsystem's public face: OCI spec generation (spec/, seccomp/), cgroup readers
+ * (cgroups/), the OCI runtime CLI (oci-runtime/) and conmon supervision (conmon/).
+ * Other engine parts import only this file.
  */
 export * from './spec/index.js';
+export * from './cgroups/index.js';
 export * from './conmon/index.js';
 export * from './oci-runtime/index.js';

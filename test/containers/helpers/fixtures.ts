@@ -9,8 +9,8 @@ import path from 'node:path';
 import { busyboxImage, busyboxRootfs, scratchDir, testRoot } from '../../helpers/test-image.js';
 import { BerthError } from '../../../src/base/errors.js';
 import type { ImageConfig, ImageRecord, ImageService, RootfsSnapshot, Snapshotter } from '../../../src/engine/images/types.js';
-import { Manager } from '../../../src/engine/containers/manager.js';
-import { testKit } from './kit.js';
+import { openContainerManager } from '../../../src/engine/containers/index.js';
+import type { ContainerManager } from '../../../src/engine/containers/index.js';
 
 let cachedConfig: ImageConfig | undefined;
 
@@ -70,10 +70,10 @@ export function newEnv(label: string): TestEnv {
   return env;
 }
 
-export function openManager(env: TestEnv, runtime: 'crun' | 'runc' = 'crun', log?: (m: string) => void): Manager {
-  return new Manager({
+export function openManager(env: TestEnv, runtime: 'crun' | 'runc' = 'crun', log?: (m: string) => void): Promise<ContainerManager> {
+  return openContainerManager({
     root: env.root, runRoot: env.runRoot, images: busyboxImages(), snapshots: new CopySnapshotter(env.snapDir), runtime,
-    kit: testKit, logger: log ?? ((m) => { if (process.env.BERTH_TEST_VERBOSE) console.error(m); }),
+    logger: log ?? ((m) => { if (process.env.BERTH_TEST_VERBOSE) console.error(m); }),
   });
 }
 

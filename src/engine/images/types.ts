@@ -35,6 +35,8 @@ export interface ImageRecord {
   chainIds: string[]; // bottom layer first; one per diff_id
   size: number; // bytes of unpacked layers
   created: string;
+  /** Digest of the image manifest in the content store (made up for docker-save loads). Added field. */
+  manifestDigest?: string;
 }
 
 /** A container's root filesystem: a writable layer over the image's read-only layers. */

@@ -67,8 +67,8 @@ function swapAccounting(): boolean {
 
 /** Major/minor from a Linux dev_t (glibc encoding). */
 export function devNumbers(rdev: bigint): { major: number; minor: number } {
-  const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
-  const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
+  const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & 0xfffff000n));
+  const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & 0xffffff00n));
   return { major, minor };
 }
 

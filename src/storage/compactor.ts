@@ -2,7 +2,7 @@
  * Background compaction policy, shared by both backends (the apiserver's etcd compactor does the
  * same job in Kubernetes): every `intervalMs` (default 5 minutes) compact to `currentRevision -
  * retainRevisions` (default keep the last 1000 revisions). Writers may also call `noteWrites` so a
- * burst of writes triggers compaction early (every `everyWrites` writes, default 10,000): history,
+ * burst of writes triggers compaction early (every `everyWrites` writes, default 2,000): history,
  * and so the SQLite file, is then bounded by the revision count, not by time or write rate.
  */
 import type { KV } from './types.js';
@@ -16,7 +16,7 @@ export interface CompactionPolicy {
 export const DEFAULT_COMPACTION: Required<CompactionPolicy> = {
   intervalMs: 5 * 60 * 1000,
   retainRevisions: 1000,
-  everyWrites: 10_000,
+  everyWrites: 2_000,
 };
 
 export class Compactor {

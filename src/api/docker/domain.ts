@@ -1,0 +1,126 @@
+/**
+ * The engine's domain objects as the Docker wire mapping reads them. The api layer may not import
+ * the engine (see .dependency-cruiser.cjs), so these mirror the fields of
+ * src/engine/containers/types.ts and src/engine/images/types.ts that the mapping needs; the
+ * engine's own objects satisfy them structurally, which the server's typecheck proves.
+ */
+
+export interface RestartPolicySpec { name: 'no' | 'on-failure' | 'always' | 'unless-stopped'; maximumRetryCount?: number }
+
+/** What berth can create: the Docker create body in domain words (= engine CreateContainerOptions). */
+export interface CreateSpec {
+  name?: string;
+  image: string;
+  cmd?: string[];
+  entrypoint?: string[];
+  env?: string[];
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  domainname?: string;
+  labels?: Record<string, string>;
+  tty?: boolean;
+  openStdin?: boolean;
+  stdinOnce?: boolean;
+  stopSignal?: string;
+  stopTimeout?: number;
+  memory?: number;
+  memorySwap?: number;
+  nanoCpus?: number;
+  cpuShares?: number;
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  pidsLimit?: number;
+  readOnlyRootfs?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  privileged?: boolean;
+  securityOpt?: string[];
+  usernsMode?: string;
+  ulimits?: Array<{ name: string; soft: number; hard: number }>;
+  shmSize?: number;
+  init?: boolean;
+  restartPolicy?: RestartPolicySpec;
+  autoRemove?: boolean;
+  networkMode?: string;
+  extraHosts?: string[];
+  dns?: string[];
+  runtime?: 'crun' | 'runc';
+}
+
+export interface ContainerStateView {
+  status: string;
+  running: boolean;
+  paused: boolean;
+  restarting: boolean;
+  oomKilled: boolean;
+  dead: boolean;
+  pid: number;
+  exitCode: number;
+  error: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface ContainerView {
+  id: string;
+  name: string;
+  created: string;
+  image: string;
+  imageId: string;
+  path: string;
+  args: string[];
+  options: CreateSpec;
+  config: { env: string[]; cmd: string[]; entrypoint: string[]; workingDir: string; user: string; labels: Record<string, string>; hostname: string; tty: boolean; openStdin: boolean; stopSignal: string; exposedPorts: Record<string, object>; volumes: Record<string, object> };
+  state: ContainerStateView;
+  restartCount: number;
+  runtime: string;
+  rootfs: string;
+  logPath: string;
+  cgroupPath: string;
+}
+
+export interface ImageConfigView {
+  architecture: string;
+  os: string;
+  created?: string;
+  author?: string;
+  config?: {
+    User?: string;
+    ExposedPorts?: Record<string, object>;
+    Env?: string[];
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    Volumes?: Record<string, object>;
+    WorkingDir?: string;
+    Labels?: Record<string, string>;
+    StopSignal?: string;
+  };
+  rootfs: { type: 'layers'; diff_ids: string[] };
+  history?: Array<{ created?: string; created_by?: string; author?: string; comment?: string; empty_layer?: boolean }>;
+}
+
+export interface ImageView {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  config: ImageConfigView;
+  size: number;
+  created: string;
+}
+
+export interface ContainerStatsView {
+  read: string;
+  cpu: { totalUsageNs: number; perCpuUsageNs: number[]; systemUsageNs: number; onlineCpus: number; throttledPeriods: number; throttledTimeNs: number };
+  memory: { usage: number; limit: number; maxUsage: number; cache: number; inactiveFile: number; failcnt: number };
+  pids: { current: number; limit: number };
+}
+
+export interface ExecView {
+  id: string;
+  containerId: string;
+  running: boolean;
+  exitCode: number | null;
+  pid: number;
+  options: { cmd: string[]; env?: string[]; workingDir?: string; user?: string; tty?: boolean; attachStdin?: boolean; attachStdout?: boolean; attachStderr?: boolean; privileged?: boolean };
+}

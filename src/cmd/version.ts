@@ -1,0 +1,15 @@
+/** berth's own version, read from package.json (one small file read; no JSON import on the hot path). */
+import fs from 'node:fs';
+
+let cached: string | undefined;
+
+export function berthVersion(): string {
+  if (cached) return cached;
+  try {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    cached = pkg.version ?? '0.0.0';
+  } catch {
+    cached = '0.0.0';
+  }
+  return cached;
+}

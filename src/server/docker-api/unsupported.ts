@@ -1,0 +1,48 @@
+/**
+ * Everything the docker CLI may ask for that berth does not do yet answers 501 with a message
+ * that names the feature: never a silent success. Lookups of one network/volume/plugin answer 404
+ * instead, because `docker inspect X` tries each object kind in turn and only moves on after a 404.
+ */
+import { notFound, notImplemented } from '../../base/errors.js';
+import type { Handler } from './context.js';
+import type { Router } from './router.js';
+
+const unsupported = (what: string): Handler => async () => {
+  throw notImplemented(`berth does not support ${what} yet`);
+};
+
+const noSuch = (kind: string): Handler => async ({ params }) => {
+  throw notFound(`no such ${kind}: ${params.name} (berth does not support ${kind}s yet)`);
+};
+
+export function unsupportedRoutes(r: Router<Handler>): void {
+  r.add('POST', '/images/create', unsupported('pulling images (docker pull)'))
+    .add('GET', '/images/search', unsupported('searching registries'))
+    .add('POST', '/images/{name*}/push', unsupported('pushing images (docker push)'))
+    .add('POST', '/build', unsupported('building images (docker build)'))
+    .add('POST', '/build/prune', unsupported('the build cache'))
+    .add('POST', '/commit', unsupported('committing containers (docker commit)'))
+    .add('GET', '/networks/{name}', noSuch('network'))
+    .add('*', '/networks', unsupported('networks'))
+    .add('*', '/networks/{rest*}', unsupported('networks'))
+    .add('GET', '/volumes/{name}', noSuch('volume'))
+    .add('*', '/volumes', unsupported('volumes'))
+    .add('*', '/volumes/{rest*}', unsupported('volumes'))
+    .add('GET', '/plugins/{name}/json', noSuch('plugin'))
+    .add('*', '/plugins', unsupported('plugins'))
+    .add('*', '/plugins/{rest*}', unsupported('plugins'));
+  for (const swarm of ['swarm', 'nodes', 'services', 'tasks', 'secrets', 'configs']) {
+    r.add('*', `/${swarm}`, unsupported('swarm mode')).add('*', `/${swarm}/{rest*}`, unsupported('swarm mode'));
+  }
+  r.add('POST', '/auth', unsupported('registry login'))
+    .add('GET', '/system/df', unsupported('disk usage reports (docker system df)'))
+    .add('GET', '/distribution/{name*}/json', unsupported('registry lookups'))
+    .add('*', '/session', unsupported('BuildKit sessions'))
+    .add('*', '/grpc', unsupported('BuildKit (set DOCKER_BUILDKIT=0)'))
+    .add('*', '/containers/{id}/archive', unsupported('copying files (docker cp)'))
+    .add('GET', '/containers/{id}/export', unsupported('exporting containers'))
+    .add('GET', '/containers/{id}/changes', unsupported('container filesystem diffs'))
+    .add('POST', '/containers/{id}/rename', unsupported('renaming containers'))
+    .add('POST', '/containers/{id}/update', unsupported('updating container resources'))
+    .add('GET', '/containers/{id}/attach/ws', unsupported('WebSocket attach'));
+}

@@ -33,3 +33,5 @@ export async function openSnapshotter(opts: { root: string; driver?: 'overlay' |
   }
   return new DirSnapshotter(root, driver, { ...defaultUnpackLimits, ...opts.limits });
 }
+/** Tar entry-name validation (shared with the image archive reader). */
+export { entryComponents as tarEntryComponents } from './entry-path.js';

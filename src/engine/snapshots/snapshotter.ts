@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
-import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '../../base/errors.js';
+import { alreadyExists, asBerthError, failedPrecondition, invalidArgument, isBerthError, notFound } from '../../base/errors.js';
 import { assertSha256Digest, digestHex } from '../../api/oci/index.js';
 import { writeFileAtomic } from '../content/index.js';
 import { mergeLayerInto } from './copy-merge.js';
@@ -130,7 +130,9 @@ export class DirSnapshotter implements LayerSnapshotter {
       req.tar.destroy();
       hasher.destroy();
       fs.rmSync(tmp, { recursive: true, force: true });
-      throw err;
+      if (isBerthError(err)) throw err;
+      if (typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).syscall) throw asBerthError(err);
+      throw invalidArgument(`layer ${req.chainId} is not a valid tar: ${(err as Error).message}`);
     }
   }
 

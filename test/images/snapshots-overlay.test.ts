@@ -1,0 +1,3 @@
+import { snapshotSuite } from './snapshot-suite.js';
+
+snapshotSuite('overlay');

@@ -75,7 +75,10 @@ function snapshotKind(file: string): 'sqlite' | 'etcd' | 'unknown' {
 
 async function snapshot(argv: string[], out: NodeJS.WritableStream): Promise<number> {
   const p = parseArgs(snapshotSpec, argv);
-  if (p.help) return out.write(usageText(snapshotSpec)), 0;
+  if (p.help) {
+    out.write(usageText(snapshotSpec));
+    return 0;
+  }
   const file = path.resolve(p.args[0]!);
   const dataDir = path.resolve((p.flags['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR);
   const endpoint = p.flags['datastore-endpoint'] as string | undefined;
@@ -107,7 +110,10 @@ function etcdctlRestore(file: string, dir: string, name: string, peer: string): 
 
 async function restore(argv: string[], out: NodeJS.WritableStream): Promise<number> {
   const p = parseArgs(restoreSpec, argv);
-  if (p.help) return out.write(usageText(restoreSpec)), 0;
+  if (p.help) {
+    out.write(usageText(restoreSpec));
+    return 0;
+  }
   const file = path.resolve(p.args[0]!);
   if (!fs.existsSync(file)) throw new Error(`snapshot ${file} does not exist`);
   const kind = snapshotKind(file);

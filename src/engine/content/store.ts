@@ -10,8 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { invalidArgument, notFound } from '../../base/errors.js';
 import { assertSha256Digest, digestHex } from '../../api/oci/index.js';
 import { fsyncDir } from './atomic-file.js';
@@ -81,24 +80,22 @@ export class ContentStore {
     const hash = createHash('sha256');
     let size = 0;
     const max = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        size += chunk.length;
-        if (size > max) return cb(invalidArgument(`${opts.what ?? 'blob'} is larger than ${max} bytes`));
-        hash.update(chunk);
-        cb(null, chunk);
-      },
-    });
-    const fd = fs.openSync(tmp, 'w', 0o644);
+    const fh = await fs.promises.open(tmp, 'w', 0o644);
     try {
-      await pipeline(Buffer.isBuffer(input) ? Readable.from([input]) : input, counter, fs.createWriteStream('', { fd, autoClose: false }));
-      fs.fsyncSync(fd);
+      for await (const chunk of Buffer.isBuffer(input) ? [input] : (input as AsyncIterable<Buffer>)) {
+        size += chunk.length;
+        if (size > max) throw invalidArgument(`${opts.what ?? 'blob'} is larger than ${max} bytes`);
+        hash.update(chunk);
+        await fh.write(chunk);
+      }
+      await fh.sync();
     } catch (err) {
+      await fh.close().catch(() => undefined);
       fs.rmSync(tmp, { force: true });
+      if (!Buffer.isBuffer(input)) input.destroy();
       throw err;
-    } finally {
-      fs.closeSync(fd);
     }
+    await fh.close();
     const digest = 'sha256:' + hash.digest('hex');
     return this.pending(tmp, digest, size);
   }

@@ -142,9 +142,11 @@ export function runtimeSpecSuite(runtime: RuntimeName): void {
       assert.match(r.warnings.join(), /RLIMIT_NPROC/);
     });
 
-    it('has no network but loopback by default, and the host\'s in host mode', async () => {
+    it('has no network but loopback by default (where users may bind low ports), and the host\'s in host mode', async () => {
       const own = await rt.run({ cmd: ['ls', '/sys/class/net'] });
       assert.equal(own.stdout.trim(), 'lo', own.stderr);
+      const low = await rt.run({ ...sh('cat /proc/sys/net/ipv4/ip_unprivileged_port_start; nc -l -p 80 -w 1 & sleep 0.2; netstat -ltn | grep -c ":80 "'), user: 'berth' });
+      assert.equal(low.stdout, '0\n1\n', low.stderr);
       const host = await rt.run({ cmd: ['ls', '/sys/class/net'], networkMode: 'host' });
       assert.deepEqual(host.stdout.trim().split(/\s+/).sort(), fs.readdirSync('/sys/class/net').sort());
     });

@@ -254,6 +254,11 @@ describe('spec: linux', () => {
     assert.deepEqual(d.at(-1), { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' });
     assert.equal(spec().linux.devices, undefined);
   });
+  it('lets unprivileged processes bind low ports and ping in a private network namespace', () => {
+    assert.deepEqual(spec().linux.sysctl, { 'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '0 2147483647' });
+    assert.deepEqual(spec({ usernsMode: 'private' }).linux.sysctl, { 'net.ipv4.ip_unprivileged_port_start': '0' });
+    assert.equal(spec({ networkMode: 'host' }).linux.sysctl, undefined);
+  });
   it('places the container in its cgroup', () => assert.equal(spec().linux.cgroupsPath, `/berth/${id}`));
 });
 

@@ -133,6 +133,12 @@ export function buildSpecFor(input: SpecInput, host: HostFacts): { spec: OciSpec
     if (!hostnamePattern.test(o.domainname) || o.domainname.length > 64) throw invalidArgument(`invalid domainname ${JSON.stringify(o.domainname)}`);
     spec.domainname = o.domainname;
   }
+  // Docker, for containers with a private network namespace: ports below 1024 and ICMP echo
+  // sockets without capabilities (ping group range cannot be set from a user namespace).
+  if (ownNetns && !o.networkMode?.startsWith('container:')) {
+    spec.linux.sysctl = { 'net.ipv4.ip_unprivileged_port_start': '0' };
+    if (!userns) spec.linux.sysctl['net.ipv4.ping_group_range'] = '0 2147483647';
+  }
   if (userns) {
     spec.linux.uidMappings = usernsMappings();
     spec.linux.gidMappings = usernsMappings();

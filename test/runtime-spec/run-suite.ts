@@ -15,7 +15,10 @@ export function runtimeSpecSuite(runtime: RuntimeName): void {
     before(() => {
       rt = new BareRuntime(runtime);
     });
-    after(() => cleanupCgroups());
+    after(() => {
+      cleanupCgroups();
+      fs.rmSync(rt.dir, { recursive: true, force: true });
+    });
 
     const sh = (script: string) => ({ cmd: ['sh', '-c', script] });
 

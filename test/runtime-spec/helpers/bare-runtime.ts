@@ -35,9 +35,10 @@ export class BareRuntime {
   constructor(readonly runtime: RuntimeName) {
     execFileSync('bash', [path.join(repoRoot, 'scripts/host-fixes.sh')], { stdio: 'inherit' });
     this.dir = scratchDir(`spec-${runtime}`);
-    // World-traversable, so a user-namespaced container root (host uid 100000) can reach its rootfs.
-    fs.chmodSync(this.dir, 0o755);
-    for (let d = path.dirname(this.dir); d !== '/' && d.startsWith('/tmp/'); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o005);
+    // Traversable by others (search bit only), so a user-namespaced container root (host uid 100000)
+    // can reach its rootfs and bind-mount sources; the test root lives under /tmp (scripts/test.sh).
+    fs.chmodSync(this.dir, 0o711);
+    for (let d = path.dirname(this.dir); d.startsWith('/tmp/'); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o001);
     this.rootfs = busyboxRootfs(path.join(this.dir, 'rootfs'));
     this.state = path.join(this.dir, `${runtime}-state`);
     fs.mkdirSync(this.state);

@@ -7,9 +7,11 @@ import { isBerthError } from '../../../base/errors.js';
 import { cgroupMode, oomKilledFrom, parseMountinfo, parseProcStat, readPidsFrom, readStatsFrom } from './index.js';
 
 function tempDir(label: string): string {
-  const root = process.env.BERTH_TEST_ROOT ?? os.tmpdir();
+  const root = process.env.BERTH_TEST_ROOT ?? path.join(os.tmpdir(), 'berth-test-dev');
   fs.mkdirSync(root, { recursive: true });
-  return fs.mkdtempSync(path.join(root, `${label}-`));
+  const dir = fs.mkdtempSync(path.join(root, `${label}-`));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 function write(dir: string, files: Record<string, string>): void {
   fs.mkdirSync(dir, { recursive: true });

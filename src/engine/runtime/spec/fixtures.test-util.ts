@@ -6,9 +6,11 @@ import type { HostFacts } from './host-facts.js';
 import { KnownCapabilities } from './capabilities.js';
 
 export function tempDir(label: string): string {
-  const root = process.env.BERTH_TEST_ROOT ?? os.tmpdir();
+  const root = process.env.BERTH_TEST_ROOT ?? path.join(os.tmpdir(), 'berth-test-dev');
   fs.mkdirSync(root, { recursive: true });
-  return fs.mkdtempSync(path.join(root, `${label}-`));
+  const dir = fs.mkdtempSync(path.join(root, `${label}-`));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export function fakeRootfs(): string {

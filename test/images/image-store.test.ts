@@ -117,6 +117,10 @@ describe('image store', () => {
     const res = await fresh.store.load(fs.createReadStream(out));
     assert.equal(res.images[0]!.id, dockerId);
     assert.deepEqual(res.tags, ['localhost:5000/team/bb:1.0']);
+    // `docker load` also takes gzip-compressed archives.
+    const gz = await open('roundtrip-gz');
+    const again = await gz.store.load(Readable.from([zlib.gzipSync(fs.readFileSync(out))]));
+    assert.equal(again.images[0]!.id, dockerId);
   });
 
   it('saves an OCI-loaded (gzip layer) image with the uncompressed layer', async () => {

@@ -20,7 +20,7 @@ export async function buildTar(entries: TarEntry[]): Promise<Buffer> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
-    pack.on('data', (c: Buffer) => chunks.push(c));
+    pack.on('data', (c: unknown) => chunks.push(c as Buffer));
     pack.on('end', () => resolve());
     pack.on('error', reject);
   });
@@ -43,8 +43,7 @@ export async function buildTar(entries: TarEntry[]): Promise<Buffer> {
     };
     if (e.pax) header.pax = e.pax;
     await new Promise<void>((resolve, reject) => {
-      if (type === 'file') pack.entry(header, data, (err) => (err ? reject(err) : resolve()));
-      else pack.entry(header, (err) => (err ? reject(err) : resolve())).end();
+      pack.entry(header, type === 'file' ? data : Buffer.alloc(0), (err) => (err ? reject(err) : resolve()));
     });
   }
   pack.finalize();

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import tarStream from 'tar-stream';
 import { asBerthError, invalidArgument, isBerthError, resourceExhausted } from '../../base/errors.js';
 import type { ContentStore, PendingBlob } from '../content/index.js';
@@ -41,9 +42,31 @@ function normalize(name: string): string | undefined {
   return n.startsWith('../') || n === '..' || n.startsWith('/') ? undefined : n;
 }
 
-export async function spoolArchive(input: Readable, content: ContentStore): Promise<SpooledArchive> {
+/** `docker load` also takes gzip-compressed archives: sniff the magic bytes of the first chunk. */
+async function gunzipIfNeeded(input: Readable): Promise<Readable> {
+  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await it.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+  const rest = Readable.from(
+    (async function* () {
+      if (head.length) yield head;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield Buffer.from(n.value);
+      }
+    })(),
+  );
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return rest;
+  const gunzip = zlib.createGunzip();
+  rest.on('error', (err) => gunzip.destroy(err));
+  return rest.pipe(gunzip);
+}
+
+export async function spoolArchive(raw: Readable, content: ContentStore): Promise<SpooledArchive> {
   const archive = new SpooledArchive();
   const extract = tarStream.extract();
+  const input = await gunzipIfNeeded(raw);
   input.on('error', (err) => extract.destroy(err));
   input.pipe(extract);
   let count = 0;
@@ -65,6 +88,7 @@ export async function spoolArchive(input: Readable, content: ContentStore): Prom
     }
   } catch (err) {
     input.destroy();
+    raw.destroy();
     extract.destroy();
     archive.abortAll();
     if (isBerthError(err)) throw err;

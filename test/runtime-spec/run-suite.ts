@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import path from 'node:path';
 import { oomKilled, readPids, readStats } from '../../src/engine/runtime/cgroups/index.js';
+import { buildExecProcess } from '../../src/engine/runtime/spec/index.js';
 import { BareRuntime, cleanupCgroups, type RuntimeName } from './helpers/bare-runtime.js';
 
 export function runtimeSpecSuite(runtime: RuntimeName): void {
@@ -152,6 +154,38 @@ export function runtimeSpecSuite(runtime: RuntimeName): void {
       assert.equal(low.stdout, '0\n1\n', low.stderr);
       const host = await rt.run({ cmd: ['ls', '/sys/class/net'], networkMode: 'host' });
       assert.deepEqual(host.stdout.trim().split(/\s+/).sort(), fs.readdirSync('/sys/class/net').sort());
+    });
+
+    it('runs exec processes built from the container spec', async () => {
+      const c = rt.start({ ...sh('sleep 30'), env: ['FROM_CONTAINER=1'], user: 'berth', workingDir: '/home/berth' });
+      try {
+        const plain = rt.exec(c.id, buildExecProcess(c.spec, { cmd: ['sh', '-c', 'id -u; pwd; echo $FROM_CONTAINER$EXTRA'], env: ['EXTRA=2'] }, rt.rootfs));
+        assert.equal(plain.stdout, '1000\n/home/berth\n12\n', plain.stderr);
+        const asRoot = rt.exec(c.id, buildExecProcess(c.spec, { cmd: ['sh', '-c', 'id -u; id -G; pwd'], user: 'root', workingDir: '/tmp' }, rt.rootfs));
+        assert.equal(asRoot.stdout, '0\n0\n/tmp\n', asRoot.stderr);
+        const priv = rt.exec(c.id, buildExecProcess(c.spec, { cmd: ['sh', '-c', 'grep CapEff /proc/self/status'], user: 'root', privileged: true }, rt.rootfs));
+        assert.equal(priv.stdout.trim(), /^CapEff:.*$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![0], 'every capability the daemon holds');
+        const dflt = rt.exec(c.id, buildExecProcess(c.spec, { cmd: ['sh', '-c', 'grep CapEff /proc/self/status'], user: 'root' }, rt.rootfs));
+        assert.equal(dflt.stdout.trim(), 'CapEff:\t00000000a80425fb', 'Docker\'s default set');
+      } finally {
+        rt.kill(c.id);
+        await rt.waitStopped(c.id);
+        rt.delete(c.id);
+      }
+    });
+
+    it('gives privileged containers host devices, mounts and all held capabilities', async () => {
+      const r = await rt.run({ ...sh('ls /dev/kmsg >/dev/null && mkdir -p /mnt && mount -t tmpfs x /mnt && grep -E "^(CapEff|Seccomp):" /proc/self/status'), privileged: true });
+      assert.equal(r.code, 0, r.stderr);
+      const own = fs.readFileSync('/proc/self/status', 'utf8');
+      assert.equal(r.stdout, `${/^CapEff:.*$/m.exec(own)![0]}\nSeccomp:\t0\n`);
+    });
+
+    it('applies a custom seccomp profile file', async () => {
+      const profile = path.join(rt.dir, 'no-mkdir.json');
+      fs.writeFileSync(profile, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 }] }));
+      const r = await rt.run({ ...sh('mkdir /tmp/d 2>&1; touch /tmp/f && echo touch-ok'), securityOpt: [`seccomp=${profile}`] });
+      assert.match(r.stdout, /Permission denied\ntouch-ok\n$/, r.stderr);
     });
 
     it('maps root to host uid 100000 in a private user namespace', async () => {

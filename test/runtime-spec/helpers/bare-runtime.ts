@@ -3,7 +3,7 @@
  * a bundle per container in a scratch dir, the runtime's state under the scratch dir (`--root`),
  * and cgroups under a per-process parent that cleanupCgroups() removes afterwards.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -82,7 +82,7 @@ export class BareRuntime {
   }
 
   /** `<runtime> create` + `start` (detached, output to a log file): for looking at a live or exited container. */
-  start(options: Partial<CreateContainerOptions>, extra: Partial<SpecInput> = {}): { id: string; cgroupsPath: string; log: string } {
+  start(options: Partial<CreateContainerOptions>, extra: Partial<SpecInput> = {}): { id: string; cgroupsPath: string; log: string; spec: OciSpec } {
     const b = this.bundle(options, extra);
     const log = path.join(b.bundle, 'output.log');
     const fd = fs.openSync(log, 'w');
@@ -92,7 +92,15 @@ export class BareRuntime {
       fs.closeSync(fd);
     }
     execFileSync(this.runtime, this.args('start', b.id));
-    return { id: b.id, cgroupsPath: b.cgroupsPath, log };
+    return { id: b.id, cgroupsPath: b.cgroupsPath, log, spec: b.spec };
+  }
+
+  /** `<runtime> exec --process <file>` with a process JSON (what conmon's --exec-process-spec gets). */
+  exec(id: string, processJson: unknown): { code: number; stdout: string; stderr: string } {
+    const file = path.join(this.dir, `exec-${randomBytes(4).toString('hex')}.json`);
+    fs.writeFileSync(file, JSON.stringify(processJson));
+    const r = spawnSync(this.runtime, this.args('exec', '--process', file, id), { encoding: 'utf8', timeout: 20000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
   status(id: string): string {

@@ -18,7 +18,7 @@ import { assertSha256Digest, digestHex } from '../../api/oci/index.js';
 import { writeFileAtomic } from '../content/index.js';
 import { mergeLayerInto } from './copy-merge.js';
 import type { UnpackLimits } from './limits.js';
-import { isMounted, mountOverlay, unmountIfMounted } from './mounts.js';
+import { isMounted, mountOverlay, mountPoints, unmountIfMounted } from './mounts.js';
 import type { ApplyLayerRequest, LayerInfo, LayerSnapshotter, RootfsSnapshot, SnapshotDriver, SnapshotInfo } from './types.js';
 import { unpackLayer } from './unpack.js';
 
@@ -31,6 +31,8 @@ interface SnapshotFile {
   chainIds: string[];
   kind: SnapshotDriver;
   createdAt: string;
+  /** False while prepare() builds it: the record pins its layers against gc from the start. */
+  complete: boolean;
 }
 
 const keyPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -116,13 +118,16 @@ export class DirSnapshotter implements LayerSnapshotter {
         xattrs: result.xattrs,
       };
       writeFileAtomic(path.join(tmp, 'layer.json'), JSON.stringify(info));
-      if (this.hasLayer(req.chainId)) {
-        // Another load unpacked the same layer meanwhile: keep theirs.
-        fs.rmSync(tmp, { recursive: true, force: true });
-      } else {
+      if (!this.hasLayer(req.chainId)) {
         fs.rmSync(final, { recursive: true, force: true }); // an incomplete dir without layer.json
-        fs.renameSync(tmp, final);
+        try {
+          fs.renameSync(tmp, final);
+        } catch (err) {
+          // Another applyLayer of the same layer won the race: theirs is just as good.
+          if (!this.hasLayer(req.chainId)) throw err;
+        }
       }
+      fs.rmSync(tmp, { recursive: true, force: true });
       this.ensureShortLink(req.chainId);
       const { xattrs: _x, ...out } = info;
       return out;
@@ -155,7 +160,7 @@ export class DirSnapshotter implements LayerSnapshotter {
   async removeLayer(chainId: string): Promise<boolean> {
     const dir = this.layerDir(chainId);
     if (!fs.existsSync(dir)) return false;
-    const users = this.snapshots().filter((s) => s.chainIds.includes(chainId));
+    const users = this.snapshotFiles().filter((s) => s.chainIds.includes(chainId));
     if (users.length > 0) throw failedPrecondition(`layer "${chainId}" is used by ${users.length} snapshot(s): ${users.map((u) => u.key).join(', ')}`);
     // Rename first so a crash mid-delete never leaves a half layer that looks complete.
     const doomed = path.join(this.root, 'layers', `.tmp-rm-${randomBytes(8).toString('hex')}`);
@@ -175,13 +180,23 @@ export class DirSnapshotter implements LayerSnapshotter {
     return out;
   }
 
-  snapshots(): SnapshotInfo[] {
-    const out: SnapshotInfo[] = [];
+  /** Every snapshot record, including ones still being prepared (they pin their layers too). */
+  private snapshotFiles(): SnapshotFile[] {
+    const out: SnapshotFile[] = [];
     for (const key of fs.readdirSync(path.join(this.root, 'snapshots'))) {
+      if (!keyPattern.test(key)) continue;
       const s = this.readSnapshot(key);
-      if (s) out.push({ ...s, mounted: s.kind === 'overlay' ? isMounted(path.join(this.snapshotDir(key), 'merged')) : true });
+      if (s) out.push(s);
     }
     return out;
+  }
+
+  snapshots(): SnapshotInfo[] {
+    const mounted = mountPoints();
+    return this.snapshotFiles().map(({ complete: _c, ...s }) => ({
+      ...s,
+      mounted: s.kind === 'overlay' ? mounted.has(path.join(this.snapshotDir(s.key), 'merged')) : true,
+    }));
   }
 
   usage(): { layers: number; layerBytes: number; snapshots: number } {
@@ -203,7 +218,10 @@ export class DirSnapshotter implements LayerSnapshotter {
     for (const c of chainIds) if (!this.hasLayer(c)) throw notFound(`layer "${c}" not found (needed by snapshot "${key}")`);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
+    const file: SnapshotFile = { key, chainIds, kind: this.driver, createdAt: new Date().toISOString(), complete: false };
     try {
+      writeFileAtomic(path.join(dir, 'snapshot.json'), JSON.stringify(file));
+      for (const c of chainIds) if (!this.hasLayer(c)) throw notFound(`layer "${c}" not found (needed by snapshot "${key}")`);
       if (this.driver === 'overlay') {
         for (const d of ['upper', 'work', 'merged']) fs.mkdirSync(path.join(dir, d));
       } else {
@@ -211,9 +229,7 @@ export class DirSnapshotter implements LayerSnapshotter {
         fs.mkdirSync(rootfs, { mode: 0o755 });
         for (const c of chainIds) mergeLayerInto(this.layerPath(c), rootfs, this.readLayer(c).xattrs);
       }
-      // Written last: a snapshot.json means the snapshot is complete.
-      const file: SnapshotFile = { key, chainIds, kind: this.driver, createdAt: new Date().toISOString() };
-      writeFileAtomic(path.join(dir, 'snapshot.json'), JSON.stringify(file));
+      writeFileAtomic(path.join(dir, 'snapshot.json'), JSON.stringify({ ...file, complete: true }));
       return await this.mount(key);
     } catch (err) {
       unmountIfMounted(path.join(dir, 'merged'));
@@ -226,6 +242,7 @@ export class DirSnapshotter implements LayerSnapshotter {
     const dir = this.snapshotDir(key);
     const s = this.readSnapshot(key);
     if (!s) throw notFound(`snapshot "${key}" not found`);
+    if (s.complete === false) throw failedPrecondition(`snapshot "${key}" is incomplete (its prepare was interrupted); remove it`);
     if (s.kind === 'copy') return { key, path: path.join(dir, 'rootfs'), kind: 'copy' };
     const merged = path.join(dir, 'merged');
     if (!isMounted(merged)) {

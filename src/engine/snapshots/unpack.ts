@@ -168,7 +168,15 @@ async function applyEntry(
     const rel = parts.join('/');
     const rec: Record<string, string> = (result.xattrs[rel] ??= {});
     for (const [k, v] of xattrs) {
-      native().lsetxattr(target, k, v);
+      try {
+        native().lsetxattr(target, k, v);
+      } catch (err) {
+        // As Docker does: a filesystem that cannot hold this xattr (e.g. user.* on a symlink)
+        // does not fail the layer.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') continue;
+        throw err;
+      }
       rec[k] = v.toString('base64');
     }
     // Setting xattrs on a file after chmod keeps the mode; security.capability is dropped by chown,

@@ -140,10 +140,10 @@ export function runtimeSpecSuite(runtime: RuntimeName): void {
     });
 
     it('keeps the daemon\'s hard limits: default nofile and clamped ulimits', async () => {
-      const r = await rt.run({ ...sh('ulimit -n; ulimit -Hn; ulimit -u'), ulimits: [{ name: 'nproc', soft: 500, hard: 10_000_000 }] });
+      const r = await rt.run({ ...sh('ulimit -n; ulimit -Hn; ulimit -u; ulimit -c; ulimit -Hc'), ulimits: [{ name: 'nproc', soft: 500, hard: 10_000_000 }, { name: 'core', soft: -1, hard: -1 }] });
       assert.equal(r.code, 0, r.stderr);
       const hostNofile = /Max open files\s+\d+\s+(\d+)/.exec(fs.readFileSync('/proc/self/limits', 'utf8'))![1];
-      assert.deepEqual(r.stdout.trim().split('\n'), [hostNofile, hostNofile, '500']);
+      assert.deepEqual(r.stdout.trim().split('\n'), [hostNofile, hostNofile, '500', 'unlimited', 'unlimited']);
       assert.match(r.warnings.join(), /RLIMIT_NPROC/);
     });
 

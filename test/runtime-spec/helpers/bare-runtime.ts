@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { busyboxRootfs, repoRoot, scratchDir } from '../../helpers/test-image.js';
-import { buildSpec, type SpecInput } from '../../../src/engine/runtime/spec/index.js';
+import { buildSpec, processToJson, specToJson, type SpecInput } from '../../../src/engine/runtime/spec/index.js';
 import type { CreateContainerOptions } from '../../../src/engine/containers/types.js';
 import type { ImageConfig } from '../../../src/engine/images/types.js';
-import type { OciSpec } from '../../../src/api/oci/runtime-spec.js';
+import type { OciProcess, OciSpec } from '../../../src/api/oci/runtime-spec.js';
 
 export type RuntimeName = 'crun' | 'runc';
 export interface RunResult { code: number | null; stdout: string; stderr: string; spec: OciSpec; warnings: string[] }
@@ -58,7 +58,7 @@ export class BareRuntime {
     const { spec, warnings } = buildSpec({ id, options: { image: 'busybox', ...options }, image: busyboxConfig, rootfs: this.rootfs, files: this.files, cgroupsPath, ...extra });
     const bundle = path.join(this.dir, 'bundles', id.slice(0, 12));
     fs.mkdirSync(bundle, { recursive: true });
-    fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 2));
+    fs.writeFileSync(path.join(bundle, 'config.json'), specToJson(spec, 2));
     return { id, bundle, cgroupsPath, spec, warnings };
   }
 
@@ -96,9 +96,9 @@ export class BareRuntime {
   }
 
   /** `<runtime> exec --process <file>` with a process JSON (what conmon's --exec-process-spec gets). */
-  exec(id: string, processJson: unknown): { code: number; stdout: string; stderr: string } {
+  exec(id: string, proc: OciProcess): { code: number; stdout: string; stderr: string } {
     const file = path.join(this.dir, `exec-${randomBytes(4).toString('hex')}.json`);
-    fs.writeFileSync(file, JSON.stringify(processJson));
+    fs.writeFileSync(file, processToJson(proc));
     const r = spawnSync(this.runtime, this.args('exec', '--process', file, id), { encoding: 'utf8', timeout: 20000 });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }

@@ -20,3 +20,4 @@ export { UsernsHostBase, UsernsSize } from './namespaces.js';
 export function buildSpec(input: SpecInput): { spec: OciSpec; warnings: string[] } {
   return buildSpecFor(input, hostFacts());
 }
+export { specToJson, processToJson } from './serialize.js';

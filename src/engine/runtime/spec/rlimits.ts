@@ -18,8 +18,9 @@ export const UlimitNames: Record<string, string> = {
 export const DefaultNofile = 1048576;
 
 /**
- * "Unlimited" (-1) as a JSON-safe number: the OCI field is a uint64 and RLIM_INFINITY (2^64-1)
- * cannot be written exactly from a JS number; 2^53-1 is beyond any meaningful limit.
+ * "Unlimited" (-1) in memory: the OCI field is a uint64 and RLIM_INFINITY (2^64-1) is not a JS
+ * number. specToJson() writes it as the exact 18446744073709551615; plain JSON.stringify leaves
+ * 2^53-1, which is still beyond any meaningful limit.
  */
 export const Unlimited = Number.MAX_SAFE_INTEGER;
 

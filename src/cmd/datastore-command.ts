@@ -152,7 +152,8 @@ export async function runDatastoreCommand(
     return 125;
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err.write(`berth ${err.command}: ${err.message}\nSee 'berth ${err.command} --help'.\n`);
+      const msg = err.message.startsWith('"') ? err.message : `berth ${err.command}: ${err.message}`;
+      io.err.write(`${msg}\nSee 'berth ${err.command} --help'.\n`);
       return 125;
     }
     const e = asBerthError(err);

@@ -231,6 +231,17 @@ describe('image store', () => {
     for (const c of chains) assert.equal(snap.hasLayer(c), false);
   });
 
+  it('needs force to delete by id an image with several tags, then untags them all', async () => {
+    const l = await buildTar([{ name: 'multi-tag', data: 'm' }]);
+    const { archive } = await dockerArchive([l], ['mt:1', 'mt:2']);
+    const id = (await store.load(Readable.from([archive]))).images[0]!.id;
+    const manifestDigest = store.resolve(id).manifestDigest!;
+    assert.equal(store.resolve(`mt@${manifestDigest}`).id, id, 'name@manifest-digest resolves');
+    await assert.rejects(store.remove(id.slice(7, 19), { inUse: new Map() }), (err: Error & { code?: string }) => err.code === 'FailedPrecondition' && /referenced in multiple repositories \(mt:1, mt:2\)/.test(err.message));
+    const res = await store.remove(id.slice(7, 19), { force: true, inUse: new Map() });
+    assert.deepEqual(res, [{ Untagged: 'mt:1' }, { Untagged: 'mt:2' }, { Deleted: id }, { Deleted: sha256(l) }]);
+  });
+
   it('keeps an in-use image when forced, only untagging it', async () => {
     const id = store.resolve('hist:1').id;
     const res = await store.remove('hist:1', { force: true, inUse: new Map([[id, ['c1']]]) });

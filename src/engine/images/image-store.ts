@@ -255,30 +255,22 @@ export class ImageStore implements ImageService {
         img.repoDigests = img.repoDigests.filter((x) => x !== t);
         out.push({ Untagged: familiarName(t) });
       };
-      const refs = img.tags.length + img.repoDigests.length;
-      if (!byId && normalized) {
-        const matchesDigest = normalized.includes('@');
-        const names = matchesDigest ? img.repoDigests.filter((d) => d === normalized) : [normalized];
-        if (refs > 1 && (names.length > 0 || !matchesDigest)) {
-          // Other names keep the image alive: just drop this one.
-          for (const n of names.length ? names : [normalized]) untag(n);
-          this.state.save();
-          return out;
-        }
-        if (users.length > 0 && !opts.force) {
-          throw failedPrecondition(`unable to remove image "${reference}" (must force): image ${short} is in use by ${users.length} container(s): ${users.join(', ')}`);
-        }
-        for (const n of names.length ? names : [normalized]) untag(n);
-        if (img.tags.length === 0 && img.repoDigests.length > 0 && !matchesDigest) for (const d of [...img.repoDigests]) untag(d);
-      } else {
-        if (users.length > 0 && !opts.force) {
-          throw failedPrecondition(`unable to delete image ${short} (must force): it is in use by ${users.length} container(s): ${users.join(', ')}`);
-        }
-        if (img.tags.length > 1 && !opts.force) {
-          throw failedPrecondition(`unable to delete image ${short} (must be forced): it is referenced in multiple repositories (${img.tags.map((t) => familiarName(t)).join(', ')})`);
-        }
-        for (const t of [...img.tags, ...img.repoDigests]) untag(t);
+      // The name the user typed, when it is one of the image's own tags / repo digests.
+      const own = !byId && normalized && (img.tags.includes(normalized) || img.repoDigests.includes(normalized)) ? normalized : undefined;
+      if (own && img.tags.length + img.repoDigests.length > 1) {
+        // Other names keep the image alive: just drop this one (Docker does not check containers here).
+        untag(own);
+        this.state.save();
+        return out;
       }
+      // From here on the image itself goes (or, forced while in use, loses all its names).
+      if (users.length > 0 && !opts.force) {
+        throw failedPrecondition(`unable to remove image "${reference}" (must force): image ${short} is in use by ${users.length} container(s): ${users.join(', ')}`);
+      }
+      if (!own && img.tags.length > 1 && !opts.force) {
+        throw failedPrecondition(`unable to delete image ${short} (must be forced): it is referenced in multiple repositories (${img.tags.map((t) => familiarName(t)).join(', ')})`);
+      }
+      for (const t of [...img.tags, ...img.repoDigests]) untag(t);
       if (users.length > 0) {
         // Forced while containers use it: keep the (now untagged) image so their layers stay.
         this.state.save();

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { ImageStore, chainIds } from '../../src/engine/images/index.js';
 import { openSnapshotter, type LayerSnapshotter } from '../../src/engine/snapshots/index.js';
 import { busyboxImage, scratchDir } from '../helpers/test-image.js';
-import { dockerArchive, ociArchive } from './archive-builder.js';
+import { dockerArchive, imageConfig, ociArchive } from './archive-builder.js';
 import { buildTar, sha256 } from './tar-builder.js';
 
 const BUSYBOX_DIFF = 'sha256:a7a37f3032733f851dfa1cc574c4d9d310e7507b20614b8d0744fdec99723d26';
@@ -166,7 +166,7 @@ describe('image store', () => {
     const l2 = await buildTar([{ name: 'etc/.wh.secret' }, { name: 'cache/', type: 'directory' }, { name: 'cache/.wh..wh..opq' }, { name: 'cache/fresh', data: 'fresh\n' }]);
     const gz = zlib.gzipSync(l2);
     // Layer 2 gzip-compressed inside a docker-save archive: detected by its magic bytes.
-    const { archive } = await dockerArchive([l1, gz], ['multi:1'], { config: (await import('./archive-builder.js')).imageConfig([sha256(l1), sha256(l2)]) });
+    const { archive } = await dockerArchive([l1, gz], ['multi:1'], { config: imageConfig([sha256(l1), sha256(l2)]) });
     const res = await store.load(Readable.from([archive]));
     const img = res.images[0]!;
     assert.deepEqual(img.chainIds, chainIds([sha256(l1), sha256(l2)]));
@@ -180,7 +180,7 @@ describe('image store', () => {
   it('refuses a docker-save archive whose layer does not match the config diff_id, storing nothing', async () => {
     const l1 = await buildTar([{ name: 'x', data: 'x' }]);
     const other = await buildTar([{ name: 'y', data: 'y' }]);
-    const config = (await import('./archive-builder.js')).imageConfig([sha256(other)]);
+    const config = imageConfig([sha256(other)]);
     const { archive, configDigest } = await dockerArchive([l1], ['bad:1'], { config, layerNames: ['l/layer.tar'] });
     const before = store.list().length;
     await assert.rejects(store.load(Readable.from([archive])), (err: Error & { code?: string }) => err.code === 'InvalidArgument' && /layer l\/layer\.tar: digest mismatch/.test(err.message));
@@ -192,7 +192,7 @@ describe('image store', () => {
   it('refuses a gzip layer whose content does not match its diff_id, leaving no layer', async () => {
     const l1 = await buildTar([{ name: 'x', data: 'x' }]);
     const other = await buildTar([{ name: 'y', data: 'y' }]);
-    const config = (await import('./archive-builder.js')).imageConfig([sha256(other)]);
+    const config = imageConfig([sha256(other)]);
     const { archive } = await dockerArchive([zlib.gzipSync(l1)], ['bad:2'], { config });
     await assert.rejects(store.load(Readable.from([archive])), /diffID mismatch/);
     assert.equal(snap.hasLayer(sha256(other)), false);
@@ -206,6 +206,62 @@ describe('image store', () => {
     await assert.rejects(store.load(Readable.from([archive])), (err: Error & { code?: string }) => err.code === 'NotImplemented' && /zstd/.test(err.message));
     await assert.rejects(store.load(Readable.from([await buildTar([{ name: 'hello', data: 'x' }])])), { code: 'InvalidArgument' });
     await assert.rejects(store.load(Readable.from([Buffer.from('not a tar at all'.repeat(64))])), { code: 'InvalidArgument' });
+  });
+
+  it('loads old docker-save archives whose duplicate layers are symlinks', async () => {
+    const l = await buildTar([{ name: 'shared', data: 's' }]);
+    const top = await buildTar([{ name: 'top', data: 't' }]);
+    const c1 = imageConfig([sha256(l)]);
+    const c2 = imageConfig([sha256(l), sha256(top)]);
+    const archive = await buildTar([
+      { name: 'aaa/', type: 'directory' },
+      { name: 'aaa/layer.tar', data: l },
+      { name: 'bbb/', type: 'directory' },
+      { name: 'bbb/layer.tar', type: 'symlink', linkname: '../aaa/layer.tar' },
+      { name: 'ccc/layer.tar', data: top },
+      { name: sha256(c1).slice(7) + '.json', data: c1 },
+      { name: sha256(c2).slice(7) + '.json', data: c2 },
+      { name: 'manifest.json', data: JSON.stringify([
+        { Config: sha256(c1).slice(7) + '.json', RepoTags: ['old:1'], Layers: ['aaa/layer.tar'] },
+        { Config: sha256(c2).slice(7) + '.json', RepoTags: ['old:2'], Layers: ['bbb/layer.tar', 'ccc/layer.tar'] },
+      ]) },
+    ]);
+    const res = await store.load(Readable.from([archive]));
+    assert.deepEqual(res.tags, ['old:1', 'old:2']);
+    assert.deepEqual(res.images.map((i) => i.id), [sha256(c1), sha256(c2)]);
+    assert.equal(store.resolve('old:2').chainIds[0], sha256(l));
+  });
+
+  it('picks this platform from a multi-platform OCI index', async () => {
+    const amd = await buildTar([{ name: 'arch', data: 'amd64' }]);
+    const arm = await buildTar([{ name: 'arch', data: 'arm64' }]);
+    const blobs: Array<{ name: string; data: Buffer }> = [];
+    const add = (data: Buffer) => {
+      blobs.push({ name: 'blobs/sha256/' + sha256(data).slice(7), data });
+      return { digest: sha256(data), size: data.length };
+    };
+    const manifestFor = (layer: Buffer, arch: string) => {
+      const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
+      return Buffer.from(JSON.stringify({
+        schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...add(config) },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...add(zlib.gzipSync(layer)) }],
+      }));
+    };
+    const host = process.arch === 'arm64' ? 'arm64' : 'amd64';
+    const nested = Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', ...add(manifestFor(arm, 'arm64')), platform: { os: 'linux', architecture: 'arm64' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', ...add(manifestFor(amd, 'amd64')), platform: { os: 'linux', architecture: 'amd64' } },
+      ],
+    }));
+    const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', ...add(nested), annotations: { 'io.containerd.image.name': 'docker.io/library/multi-arch:1' } }] };
+    const archive = await buildTar([{ name: 'oci-layout', data: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'index.json', data: JSON.stringify(index) }, ...blobs]);
+    const res = await store.load(Readable.from([archive]));
+    assert.deepEqual(res.tags, ['multi-arch:1']);
+    assert.equal(res.images[0]!.config.architecture, host);
+    assert.deepEqual(res.images[0]!.chainIds, [sha256(host === 'amd64' ? amd : arm)]);
   });
 
   it('loads a plain OCI archive with a full reference name', async () => {

@@ -90,9 +90,11 @@ export class SqliteKV implements KV {
         VALUES (@id, @name, @created, @deleted, @create_revision, @prev_revision, @version, @lease_expires, @value, @old_value)`),
       clearLease: db.prepare(`UPDATE kv SET lease_expires = 0 WHERE id = ?`),
       // The latest row per name with id ≤ rev, within [start, end), live ones only, in key order.
-      list: db.prepare(`SELECT kv.* FROM kv JOIN (
-          SELECT MAX(id) AS id FROM kv WHERE name >= ? AND name < ? AND id <= ? GROUP BY name
-        ) AS m ON kv.id = m.id WHERE kv.deleted = 0 ORDER BY kv.name LIMIT ?`),
+      // Written as a correlated lookup so SQLite walks the (name, id) index in key order and stops
+      // at LIMIT: a page costs O(page), not O(every key under the prefix).
+      list: db.prepare(`SELECT * FROM kv AS k WHERE k.name >= @start AND k.name < @end AND k.deleted = 0
+          AND k.id = (SELECT MAX(n.id) FROM kv AS n WHERE n.name = k.name AND n.id <= @rev)
+        ORDER BY k.name LIMIT @limit`),
       count: db.prepare(`SELECT COUNT(*) AS n FROM kv JOIN (
           SELECT MAX(id) AS id FROM kv WHERE name >= ? AND name < ? GROUP BY name
         ) AS m ON kv.id = m.id WHERE kv.deleted = 0`),
@@ -140,7 +142,7 @@ export class SqliteKV implements KV {
     else this.checkReadable(revision);
     const start = listStart(prefix, opts.continueFrom);
     const end = prefixEnd(Buffer.from(prefix, 'utf8')) ?? AFTER_ALL_KEYS;
-    const rows = this.stmt.list.all(start, end, revision, limit > 0 ? limit + 1 : -1) as Row[];
+    const rows = this.stmt.list.all({ start, end, rev: revision, limit: limit > 0 ? limit + 1 : -1 }) as Row[];
     const more = limit > 0 && rows.length > limit;
     return { items: (more ? rows.slice(0, limit) : rows).map(rowToKv), revision, more };
   }

@@ -86,7 +86,8 @@ export class ContentStore {
         size += chunk.length;
         if (size > max) throw invalidArgument(`${opts.what ?? 'blob'} is larger than ${max} bytes`);
         hash.update(chunk);
-        await fh.write(chunk);
+        // write(2) may be short; loop until the chunk is all on disk.
+        for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
       }
       await fh.sync();
     } catch (err) {

@@ -35,6 +35,13 @@ interface SnapshotFile {
   complete: boolean;
 }
 
+/** Our own errors pass through; syscall failures keep their meaning; anything else is a bad tar/stream. */
+function layerError(chainId: string, err: unknown): Error {
+  if (isBerthError(err)) return err;
+  if (typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).syscall) return asBerthError(err);
+  return invalidArgument(`layer ${chainId} is not a valid tar: ${(err as Error).message}`);
+}
+
 const keyPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 export class DirSnapshotter implements LayerSnapshotter {
@@ -96,7 +103,12 @@ export class DirSnapshotter implements LayerSnapshotter {
     };
 
     if (this.hasLayer(req.chainId)) {
-      for await (const chunk of hasher) void chunk;
+      try {
+        for await (const chunk of hasher) void chunk;
+      } catch (err) {
+        req.tar.destroy();
+        throw layerError(req.chainId, err);
+      }
       verify();
       return this.getLayer(req.chainId);
     }
@@ -135,9 +147,7 @@ export class DirSnapshotter implements LayerSnapshotter {
       req.tar.destroy();
       hasher.destroy();
       fs.rmSync(tmp, { recursive: true, force: true });
-      if (isBerthError(err)) throw err;
-      if (typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).syscall) throw asBerthError(err);
-      throw invalidArgument(`layer ${req.chainId} is not a valid tar: ${(err as Error).message}`);
+      throw layerError(req.chainId, err);
     }
   }
 

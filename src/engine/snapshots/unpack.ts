@@ -119,7 +119,10 @@ async function applyEntry(
       // 'wx' = O_CREAT|O_EXCL: never opens through a symlink planted at the final component.
       const fh = await fs.promises.open(target, 'wx', 0o600);
       try {
-        for await (const chunk of body) await fh.write(chunk);
+        for await (const chunk of body) {
+          // write(2) may be short; loop until the chunk is all on disk.
+          for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
+        }
       } finally {
         await fh.close();
       }

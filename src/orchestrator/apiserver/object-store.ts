@@ -1,0 +1,101 @@
+/**
+ * Kubernetes objects in the revisioned KV: one key per object at
+ * `/registry/<group or core>/<resource>/<namespace>/<name>` (no namespace segment for cluster-scoped
+ * kinds), stored as JSON without resourceVersion; on the way out resourceVersion is the key's
+ * modRevision, so optimistic concurrency is the KV's own compare-and-swap.
+ */
+import type { KeyValue, KV } from '../../storage/types.js';
+import { asBerthError, isBerthError } from '../../base/errors.js';
+import type { ResourceInfo } from '../../api/k8s/resources/index.js';
+import { kubeAlreadyExists, kubeConflict, kubeNotFound } from './kube-errors.js';
+import type { KObject } from './object-meta.js';
+
+export function groupSegment(info: Pick<ResourceInfo, 'group'>): string {
+  return info.group === '' ? 'core' : info.group;
+}
+
+export function resourcePrefix(info: Pick<ResourceInfo, 'group' | 'plural'>, namespace?: string): string {
+  const base = `/registry/${groupSegment(info)}/${info.plural}/`;
+  return namespace ? `${base}${namespace}/` : base;
+}
+
+export function objectKey(info: Pick<ResourceInfo, 'group' | 'plural' | 'namespaced'>, namespace: string | undefined, name: string): string {
+  return info.namespaced ? `${resourcePrefix(info)}${namespace ?? ''}/${name}` : `${resourcePrefix(info)}${name}`;
+}
+
+/** Splits a storage key back into group segment, plural, namespace and name. */
+export function parseKey(key: string): { groupSegment: string; plural: string; namespace?: string; name: string } | null {
+  const parts = key.split('/');
+  if (parts[1] !== 'registry' || parts.length < 5) return null;
+  if (parts.length === 5) return { groupSegment: parts[2]!, plural: parts[3]!, name: parts[4]! };
+  return { groupSegment: parts[2]!, plural: parts[3]!, namespace: parts[4]!, name: parts.slice(5).join('/') };
+}
+
+/** A decoded object with the revision numbers of the KV entry it came from. */
+export interface Stored { obj: KObject; modRevision: number; key: string }
+
+export function decodeObject(kv: KeyValue): KObject {
+  const obj = JSON.parse(kv.value.toString('utf8')) as KObject;
+  obj.metadata = obj.metadata ?? {};
+  obj.metadata.resourceVersion = String(kv.modRevision);
+  return obj;
+}
+
+function encode(obj: KObject): string {
+  const copy: KObject = { ...obj, metadata: { ...obj.metadata } };
+  delete copy.metadata.resourceVersion;
+  return JSON.stringify(copy);
+}
+
+export class ObjectStore {
+  constructor(readonly kv: KV) {}
+
+  async get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<Stored | null> {
+    const key = objectKey(info, namespace, name);
+    const kv = await this.kv.get(key);
+    return kv ? { obj: decodeObject(kv), modRevision: kv.modRevision, key } : null;
+  }
+
+  async mustGet(info: ResourceInfo, namespace: string | undefined, name: string): Promise<Stored> {
+    const found = await this.get(info, namespace, name);
+    if (!found) throw kubeNotFound({ group: info.group, plural: info.plural, name });
+    return found;
+  }
+
+  async create(info: ResourceInfo, obj: KObject): Promise<KObject> {
+    const key = objectKey(info, obj.metadata.namespace, obj.metadata.name!);
+    try {
+      const kv = await this.kv.create(key, encode(obj));
+      return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(kv.modRevision) } };
+    } catch (err) {
+      if (isBerthError(err, 'AlreadyExists')) throw kubeAlreadyExists({ group: info.group, plural: info.plural, name: obj.metadata.name! });
+      throw asBerthError(err);
+    }
+  }
+
+  async update(info: ResourceInfo, obj: KObject, expectedModRevision: number): Promise<KObject> {
+    const key = objectKey(info, obj.metadata.namespace, obj.metadata.name!);
+    try {
+      const kv = await this.kv.update(key, encode(obj), expectedModRevision);
+      return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(kv.modRevision) } };
+    } catch (err) {
+      throw this.mapWriteError(info, obj.metadata.name!, err);
+    }
+  }
+
+  /** Removes the object; the returned revision is the delete's own (what a DELETED watch event carries). */
+  async remove(info: ResourceInfo, namespace: string | undefined, name: string, expectedModRevision?: number): Promise<number> {
+    try {
+      const d = await this.kv.delete(objectKey(info, namespace, name), expectedModRevision);
+      return d.deleteRevision;
+    } catch (err) {
+      throw this.mapWriteError(info, name, err);
+    }
+  }
+
+  private mapWriteError(info: ResourceInfo, name: string, err: unknown) {
+    if (isBerthError(err, 'NotFound')) return kubeNotFound({ group: info.group, plural: info.plural, name });
+    if (isBerthError(err, 'Conflict')) return kubeConflict({ group: info.group, plural: info.plural, name });
+    return asBerthError(err);
+  }
+}

@@ -267,7 +267,7 @@ export class EtcdKV implements KV {
     const fd = fs.openSync(tmp, 'w');
     let bytes = 0;
     try {
-      const { response } = this.gw.open('/v3/maintenance/snapshot', {});
+      const { response } = this.gw.open('/v3/maintenance/snapshot', {}, true);
       const res = await response;
       if (res.statusCode !== 200) {
         const chunks: Buffer[] = [];

@@ -68,7 +68,7 @@ export function openWatch(gw: Gateway, prefix: string, fromRevision: number, onE
     },
   };
   const w = new EtcdWatcher();
-  const { req, response } = gw.open('/v3/watch', createRequest);
+  const { req, response } = gw.open('/v3/watch', createRequest, true);
   w.req = req;
   return new Promise<Watcher>((resolve, reject) => {
     let created = false;

@@ -49,6 +49,8 @@ export function etcdError(endpoint: string, status: number, body: string): Berth
 export class Gateway {
   private readonly url: URL;
   private readonly agent: http.Agent;
+  /** Streams (watch, snapshot) hold their connection for their whole life: never from the unary pool. */
+  private readonly streamAgent: http.Agent;
   private readonly mod: typeof http | typeof https;
 
   constructor(readonly endpoint: string) {
@@ -64,14 +66,15 @@ export class Gateway {
     this.url = url;
     this.mod = url.protocol === 'https:' ? https : http;
     this.agent = new this.mod.Agent({ keepAlive: true, maxSockets: 128 });
+    this.streamAgent = new this.mod.Agent({ keepAlive: false });
   }
 
-  /** Opens a POST whose response is read by the caller (watch, snapshot streams). */
-  open(path: string, body: unknown): { req: http.ClientRequest; response: Promise<http.IncomingMessage> } {
+  /** Opens a POST whose response is read by the caller; `stream` for long-lived responses. */
+  open(path: string, body: unknown, stream = false): { req: http.ClientRequest; response: Promise<http.IncomingMessage> } {
     const payload = Buffer.from(JSON.stringify(body));
     const req = this.mod.request(new URL(path, this.url), {
       method: 'POST',
-      agent: this.agent,
+      agent: stream ? this.streamAgent : this.agent,
       headers: { 'content-type': 'application/json', 'content-length': payload.length },
     });
     const response = new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -99,6 +102,7 @@ export class Gateway {
 
   close(): void {
     this.agent.destroy();
+    this.streamAgent.destroy();
   }
 }
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { BerthError, alreadyExists, conflict, invalidArgument, notFound, unavailable } from '../../base/errors.js';
+import { BerthError, alreadyExists, conflict, internal, invalidArgument, notFound, unavailable } from '../../base/errors.js';
 import { Compactor, type CompactionPolicy } from '../compactor.js';
 import type { DeletedKeyValue, KV, KeyValue, ListOptions, ListResult, SnapshotInfo, Watcher, WatchEvent, WriteOptions } from '../types.js';
 import { checkKey, checkLimit, checkPrefix, checkRevision, checkTtl, closedError, listStart, prefixEnd, toValue } from '../validate.js';
@@ -46,7 +46,11 @@ export class SqliteKV implements KV {
   private readonly stmt: ReturnType<SqliteKV['prepare']>;
 
   private constructor(readonly file: string, opts: SqliteKVOptions) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+    } catch (err) {
+      throw unavailable(`cannot create the datastore directory ${path.dirname(file)}: ${err instanceof Error ? err.message : String(err)}`, err);
+    }
     acquireOwner(file);
     try {
       this.db = new Database(file);
@@ -109,6 +113,16 @@ export class SqliteKV implements KV {
     if (this.closed) throw closedError(`datastore ${this.file}`);
   }
 
+  /** Runs SQLite work outside the write batcher; a failure (I/O error, corruption) becomes a BerthError naming the store. */
+  private guard<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof BerthError) throw err;
+      throw internal(`datastore ${this.file}: ${what} failed: ${err instanceof Error ? err.message : String(err)}`, err);
+    }
+  }
+
   private latestRow(name: Buffer): Row | undefined {
     return this.stmt.latest.get(name) as Row | undefined;
   }
@@ -129,7 +143,8 @@ export class SqliteKV implements KV {
 
   async get(key: string): Promise<KeyValue | null> {
     this.check();
-    const row = this.latestRow(Buffer.from(checkKey(key), 'utf8'));
+    const name = Buffer.from(checkKey(key), 'utf8');
+    const row = this.guard(`get "${key}"`, () => this.latestRow(name));
     return row && !row.deleted ? rowToKv(row) : null;
   }
 
@@ -142,7 +157,7 @@ export class SqliteKV implements KV {
     else this.checkReadable(revision);
     const start = listStart(prefix, opts.continueFrom);
     const end = prefixEnd(Buffer.from(prefix, 'utf8')) ?? AFTER_ALL_KEYS;
-    const rows = this.stmt.list.all({ start, end, rev: revision, limit: limit > 0 ? limit + 1 : -1 }) as Row[];
+    const rows = this.guard(`list "${prefix}"`, () => this.stmt.list.all({ start, end, rev: revision, limit: limit > 0 ? limit + 1 : -1 }) as Row[]);
     const more = limit > 0 && rows.length > limit;
     return { items: (more ? rows.slice(0, limit) : rows).map(rowToKv), revision, more };
   }
@@ -158,7 +173,7 @@ export class SqliteKV implements KV {
     this.check();
     checkPrefix(prefix);
     const p = Buffer.from(prefix, 'utf8');
-    return (this.stmt.count.get(p, prefixEnd(p) ?? AFTER_ALL_KEYS) as { n: number }).n;
+    return this.guard(`count "${prefix}"`, () => (this.stmt.count.get(p, prefixEnd(p) ?? AFTER_ALL_KEYS) as { n: number }).n);
   }
 
   private leaseExpiry(key: string, opts?: WriteOptions): number {
@@ -233,7 +248,12 @@ export class SqliteKV implements KV {
   /** Deletes keys whose TTL passed; a concurrent update (new modRevision) wins over the expiry. */
   private sweepExpired(): void {
     if (this.closed) return;
-    const due = this.stmt.expired.all(Date.now()) as Array<{ id: number; name: Buffer }>;
+    let due: Array<{ id: number; name: Buffer }>;
+    try {
+      due = this.stmt.expired.all(Date.now()) as Array<{ id: number; name: Buffer }>;
+    } catch {
+      return; // a failing disk shows up on the next write, as an error to its caller
+    }
     for (const { id, name } of due) {
       const key = name.toString('utf8');
       this.batcher.submit(() => this.deleteNow(name, key, id)).catch(() => {
@@ -264,19 +284,21 @@ export class SqliteKV implements KV {
     if (revision > this.rev) throw invalidArgument(`cannot compact storage to revision ${revision}: it is in the future (current revision is ${this.rev})`);
     if (revision <= this.compactRev) return;
     // Start at the oldest row, not the previous compaction: versions kept then may be superseded now.
-    const from = (this.stmt.minId.get() as { id: number | null }).id ?? revision;
+    const from = this.guard('compact', () => (this.stmt.minId.get() as { id: number | null }).id ?? revision);
     // Published first: from now on reads below `revision` are Gone rather than half-compacted.
-    this.stmt.setMeta.run(revision, 'compact_revision');
-    this.compactRev = revision;
+    this.guard('compact', () => this.stmt.setMeta.run(revision, 'compact_revision'));
+    this.compactRev = Math.max(this.compactRev, revision);
     for (let lo = from; lo < revision; lo += COMPACT_STEP) {
       const hi = Math.min(lo + COMPACT_STEP, revision);
-      this.stmt.compactStep.run(lo, hi, revision);
+      this.guard('compact', () => this.stmt.compactStep.run(lo, hi, revision));
       if (hi < revision) await new Promise((r) => setImmediate(r));
       if (this.closed) return;
     }
     // Give freed pages back to the file system and shrink the WAL (see schema.ts).
-    this.db.pragma('incremental_vacuum');
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.guard('vacuum after compaction', () => {
+      this.db.pragma('incremental_vacuum');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    });
   }
 
   /** Runs the background compactor's pass now (for tests and `berth datastore compact`). */

@@ -1,0 +1,34 @@
+/**
+ * Kubernetes protobuf request bodies ('k8s\0' + runtime.Unknown), which kubectl's typed commands
+ * (create namespace/secret/configmap…, auth whoami) and helm's release Secrets always use. The
+ * decoding itself is src/api/k8s's decodeKubeProtobuf; here it is only wrapped so that every
+ * failure becomes a 400 (or the decoder's own BerthError) and never escapes as a crash.
+ */
+import { BerthError, isBerthError } from '../../base/errors.js';
+
+// INTERIM until src/api/k8s/index.ts lands (parallel work): loaded dynamically so this part builds
+// and runs before it; then this becomes a static import of decodeKubeProtobuf.
+let decodeKubeProtobuf: ((body: Buffer) => object) | undefined;
+export async function loadProtobufDecoder(): Promise<void> {
+  const specifier = '../../api/k8s/index.js';
+  try {
+    decodeKubeProtobuf = ((await import(specifier)) as { decodeKubeProtobuf?: (body: Buffer) => object }).decodeKubeProtobuf;
+  } catch {
+    decodeKubeProtobuf = undefined;
+  }
+}
+
+export function decodeProtobufBody(raw: Buffer): unknown {
+  if (!decodeKubeProtobuf) {
+    throw new BerthError('InvalidArgument', 'protobuf request bodies are not available in this build', { details: { reason: 'UnsupportedMediaType' } });
+  }
+  if (raw.length < 4 || raw.readUInt32BE(0) !== 0x6b387300) {
+    throw new BerthError('InvalidArgument', 'the protobuf body does not start with the Kubernetes magic "k8s\\0"');
+  }
+  try {
+    return decodeKubeProtobuf(raw);
+  } catch (err) {
+    if (isBerthError(err)) throw err;
+    throw new BerthError('InvalidArgument', `the protobuf body cannot be decoded: ${(err as Error).message}`, { cause: err });
+  }
+}

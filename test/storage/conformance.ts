@@ -179,6 +179,10 @@ export function storageConformance(name: string, start: () => Promise<Backend>):
         page = await kv.list('/list/p/', { limit: 2, revision: rev, continueFrom: keys[keys.length - 1]! });
       }
       assert.deepEqual(keys, ['a', 'b', 'c', 'd', 'e'].map((k) => `/list/p/${k}`));
+      // Keys sort by their UTF-8 bytes on every backend.
+      for (const k of ['é', 'z', '日本', 'A']) await kv.create(`/list/u/${k}`, k);
+      assert.deepEqual((await kv.list('/list/u/')).items.map((i) => i.value.toString()), ['A', 'z', 'é', '日本']);
+      assert.deepEqual((await kv.list('/list/u/', { continueFrom: '/list/u/z' })).items.map((i) => i.value.toString()), ['é', '日本']);
       const everything = await kv.list('');
       assert.ok(everything.items.length >= 7);
       const sorted = everything.items.map((i) => i.key);
@@ -251,13 +255,29 @@ export function storageConformance(name: string, start: () => Promise<Backend>):
       await Promise.all(Array.from({ length: n }, (_, i) => kv.create(`/replay/${String(i).padStart(5, '0')}`, String(i))));
       const log = new EventLog();
       const w = await kv.watch('/replay/', from, log.push);
+      // Writes racing the replay must appear once each, after the history, without gaps.
+      const racing = 200;
+      await Promise.all(Array.from({ length: racing }, (_, i) => kv.create(`/replay/live/${i}`, 'live')));
       const last = await kv.create('/replay/last', 'live');
-      await log.waitFor(n + 1, 30_000);
+      await log.waitFor(n + racing + 1, 30_000);
+      await sleep(100);
       w.close();
       const revs = log.events.map((e) => e.kv.modRevision);
-      for (let i = 1; i < revs.length; i++) assert.ok(revs[i]! > revs[i - 1]!);
-      assert.equal(log.events.length, n + 1);
+      for (let i = 1; i < revs.length; i++) assert.ok(revs[i]! > revs[i - 1]!, 'in order, no duplicates');
+      assert.equal(log.events.length, n + racing + 1);
+      assert.equal(revs[0], from);
       assert.equal(revs[revs.length - 1], last.modRevision);
+      assert.equal(last.modRevision - from + 1, revs.length, 'no gaps: every revision since `from` was delivered');
+    });
+
+    test('many watchers at once each see every event', async () => {
+      const logs = Array.from({ length: 150 }, () => new EventLog());
+      const watchers = await Promise.all(logs.map((l) => kv.watch('/many/', 0, l.push)));
+      await kv.create('/many/a', '1');
+      assert.ok(await kv.get('/many/a'), 'unary calls still work while many watches are open');
+      await Promise.all(logs.map((l) => l.waitFor(1)));
+      for (const w of watchers) w.close();
+      await Promise.all(watchers.map((w) => w.ended));
     });
 
     test('concurrent writers: optimistic updates never lose a write', async () => {

@@ -35,7 +35,8 @@ export function liveOwner(dbPath: string): number | null {
 export function acquireOwner(dbPath: string): void {
   const owner = liveOwner(dbPath);
   if (owner !== null) {
-    throw new BerthError('FailedPrecondition', `datastore ${dbPath} is already open in process ${owner}${owner === process.pid ? ' (this process)' : ''}`);
+    const hint = owner === process.pid ? ' (this process)' : `; if that is not a berth process, remove ${dbPath}.owner`;
+    throw new BerthError('FailedPrecondition', `datastore ${dbPath} is already open in process ${owner}${hint}`);
   }
   fs.writeFileSync(`${dbPath}.owner`, `${process.pid}\n`);
   openInThisProcess.add(dbPath);

@@ -26,7 +26,10 @@ const snapshotSpec: CommandSpec = {
   maxArgs: 1,
   flags: [
     dataDirFlag,
-    { name: 'datastore-endpoint', type: 'string', value: 'url', help: 'etcd endpoint (http://host:port); without it the SQLite store is used' },
+    { name: 'datastore-endpoint', type: 'string', value: 'url', help: 'etcd endpoint (http(s)://host:port); without it the SQLite store is used' },
+    { name: 'datastore-cafile', type: 'string', value: 'file', help: 'CA certificate (PEM) to verify an https etcd endpoint' },
+    { name: 'datastore-certfile', type: 'string', value: 'file', help: 'Client certificate (PEM) for an https etcd endpoint' },
+    { name: 'datastore-keyfile', type: 'string', value: 'file', help: 'Client key (PEM) for an https etcd endpoint' },
   ],
 };
 
@@ -83,7 +86,12 @@ async function snapshot(argv: string[], out: NodeJS.WritableStream): Promise<num
   const dataDir = path.resolve((p.flags['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR);
   const endpoint = p.flags['datastore-endpoint'] as string | undefined;
   if (endpoint) {
-    const kv = await openStorage({ dataDir, endpoint, compaction: false });
+    const tls = {
+      caFile: p.flags['datastore-cafile'] as string | undefined,
+      certFile: p.flags['datastore-certfile'] as string | undefined,
+      keyFile: p.flags['datastore-keyfile'] as string | undefined,
+    };
+    const kv = await openStorage({ dataDir, endpoint, compaction: false, ...(tls.caFile || tls.certFile || tls.keyFile ? { tls } : {}) });
     try {
       const info = await kv.snapshot(file);
       out.write(`Snapshot of etcd ${endpoint} saved to ${file} (${info.bytes} bytes, revision ${info.revision})\n`);
@@ -91,6 +99,9 @@ async function snapshot(argv: string[], out: NodeJS.WritableStream): Promise<num
       await kv.close();
     }
     return 0;
+  }
+  for (const f of ['datastore-cafile', 'datastore-certfile', 'datastore-keyfile']) {
+    if (p.flags[f] !== undefined) throw new UsageError(`--${f} needs --datastore-endpoint (it applies to etcd only)`, snapshotSpec.name);
   }
   const info = await snapshotSqliteStore(sqlitePath(dataDir), file);
   out.write(`Snapshot of ${sqlitePath(dataDir)} saved to ${file} (${info.bytes} bytes, revision ${info.revision})\n`);

@@ -7,10 +7,12 @@ import { invalidArgument } from '../base/errors.js';
 import type { CompactionPolicy } from './compactor.js';
 import { EtcdKV } from './etcd/etcd-kv.js';
 import { SqliteKV } from './sqlite/sqlite-kv.js';
+import type { EtcdTls } from './etcd/gateway.js';
 import type { KV } from './types.js';
 
 export type * from './types.js';
 export type { CompactionPolicy } from './compactor.js';
+export type { EtcdTls } from './etcd/gateway.js';
 export { DEFAULT_COMPACTION } from './compactor.js';
 export { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './validate.js';
 export { SqliteKV } from './sqlite/sqlite-kv.js';
@@ -24,7 +26,9 @@ export interface OpenStorageOptions {
   dataDir: string;
   /** `http://host:port` (or https) of an etcd v3 member; absent: SQLite. */
   endpoint?: string;
-  /** Background compaction; false turns it off. SQLite compacts by default; etcd only if given. */
+  /** For https etcd endpoints: CA and client certificate/key files (PEM). */
+  tls?: EtcdTls;
+  /** Background compaction (every 5 min or 2,000 writes, keep 1,000 revisions); false turns it off. */
   compaction?: CompactionPolicy | false;
 }
 
@@ -37,5 +41,9 @@ export async function openStorage(opts: OpenStorageOptions): Promise<KV> {
   if (opts.endpoint === undefined || opts.endpoint === '') {
     return SqliteKV.open({ file: sqlitePath(opts.dataDir), ...(opts.compaction !== undefined ? { compaction: opts.compaction } : {}) });
   }
-  return EtcdKV.connect({ endpoint: opts.endpoint, ...(opts.compaction !== undefined ? { compaction: opts.compaction } : {}) });
+  return EtcdKV.connect({
+    endpoint: opts.endpoint,
+    ...(opts.tls ? { tls: opts.tls } : {}),
+    ...(opts.compaction !== undefined ? { compaction: opts.compaction } : {}),
+  });
 }

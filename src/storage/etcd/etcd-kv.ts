@@ -11,7 +11,7 @@ import { Compactor, type CompactionPolicy } from '../compactor.js';
 import type { DeletedKeyValue, KV, KeyValue, ListOptions, ListResult, SnapshotInfo, Watcher, WatchEvent, WriteOptions } from '../types.js';
 import { checkKey, checkLimit, checkPrefix, checkRevision, checkTtl, closedError, listStart, prefixEnd, toValue } from '../validate.js';
 import { openWatch, wireToKv } from './etcd-watch.js';
-import { b64, Gateway, num, readMessages, type WireHeader, type WireKv } from './gateway.js';
+import { b64, Gateway, num, readMessages, type EtcdTls, type WireHeader, type WireKv } from './gateway.js';
 
 interface RangeResponse {
   header?: WireHeader;
@@ -34,6 +34,8 @@ const NUL = b64(Buffer.from([0]));
 export interface EtcdKVOptions {
   /** http(s)://host:port of an etcd v3 member. */
   endpoint: string;
+  /** CA / client certificate for https endpoints. */
+  tls?: EtcdTls;
   /** Background compaction (compactor.ts), as kube-apiserver does for etcd; false turns it off. */
   compaction?: CompactionPolicy | false;
 }
@@ -45,7 +47,7 @@ export class EtcdKV implements KV {
   private closed = false;
 
   private constructor(opts: EtcdKVOptions) {
-    this.gw = new Gateway(opts.endpoint);
+    this.gw = new Gateway(opts.endpoint, opts.tls);
     this.compactor = opts.compaction === false ? null : new Compactor(this, opts.compaction ?? {});
   }
 

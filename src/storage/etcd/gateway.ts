@@ -8,6 +8,7 @@
  * On the wire: keys and values are base64, int64s are decimal strings, and fields holding their
  * zero value (false, 0, PUT) are omitted.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { BerthError, invalidArgument, resourceExhausted, unavailable } from '../../base/errors.js';
@@ -46,6 +47,22 @@ export function etcdError(endpoint: string, status: number, body: string): Berth
   return new BerthError('Internal', `etcd ${endpoint} answered HTTP ${status}: ${m}`);
 }
 
+/** TLS for https endpoints (k3s's --datastore-cafile/-certfile/-keyfile): PEM file paths. */
+export interface EtcdTls {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+function readPem(what: string, file: string | undefined): Buffer | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw invalidArgument(`cannot read the datastore ${what} ${file}: ${(err as Error).message}`);
+  }
+}
+
 export class Gateway {
   private readonly url: URL;
   private readonly agent: http.Agent;
@@ -53,7 +70,7 @@ export class Gateway {
   private readonly streamAgent: http.Agent;
   private readonly mod: typeof http | typeof https;
 
-  constructor(readonly endpoint: string) {
+  constructor(readonly endpoint: string, tls: EtcdTls = {}) {
     let url: URL;
     try {
       url = new URL(endpoint);
@@ -65,8 +82,15 @@ export class Gateway {
     }
     this.url = url;
     this.mod = url.protocol === 'https:' ? https : http;
-    this.agent = new this.mod.Agent({ keepAlive: true, maxSockets: 128 });
-    this.streamAgent = new this.mod.Agent({ keepAlive: false });
+    if ((tls.caFile || tls.certFile || tls.keyFile) && url.protocol !== 'https:') {
+      throw invalidArgument(`datastore TLS files were given but endpoint "${endpoint}" is not https://`);
+    }
+    if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw invalidArgument('datastore client certificate and key must be given together');
+    const tlsOpts = url.protocol === 'https:'
+      ? { ca: readPem('CA file', tls.caFile), cert: readPem('certificate file', tls.certFile), key: readPem('key file', tls.keyFile) }
+      : {};
+    this.agent = new this.mod.Agent({ keepAlive: true, maxSockets: 128, ...tlsOpts });
+    this.streamAgent = new this.mod.Agent({ keepAlive: false, ...tlsOpts });
   }
 
   /** Opens a POST whose response is read by the caller; `stream` for long-lived responses. */

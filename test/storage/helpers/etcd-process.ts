@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Gateway } from '../../../src/storage/etcd/gateway.js';
 
 export interface EtcdProcess {
   endpoint: string;
@@ -36,13 +37,41 @@ function which(bin: string): string {
  * Starts etcd on dataDir (which may hold a restored snapshot; then pass the same name and peer
  * URL that `etcdctl snapshot restore` was given).
  */
-export async function startEtcd(dataDir: string, opts: { name?: string; peerPort?: number } = {}): Promise<EtcdProcess> {
+export interface EtcdTlsFiles {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** A throwaway CA with a server certificate for 127.0.0.1 and a client certificate (openssl). */
+export function makeTlsFiles(dir: string): EtcdTlsFiles {
+  fs.mkdirSync(dir, { recursive: true });
+  const f = (n: string) => path.join(dir, n);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=berth-test-ca', '-keyout', f('ca.key'), '-out', f('ca.crt'));
+  const issue = (name: string, ext: string) => {
+    fs.writeFileSync(f(`${name}.ext`), ext);
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`));
+    ssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f(`${name}.ext`), '-out', f(`${name}.crt`));
+  };
+  // etcd's gateway dials its own gRPC port with the server certificate, so it needs clientAuth too.
+  issue('server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n');
+  issue('client', 'extendedKeyUsage=clientAuth\n');
+  return { ca: f('ca.crt'), serverCert: f('server.crt'), serverKey: f('server.key'), clientCert: f('client.crt'), clientKey: f('client.key') };
+}
+
+export async function startEtcd(dataDir: string, opts: { name?: string; peerPort?: number; tls?: EtcdTlsFiles } = {}): Promise<EtcdProcess> {
   const etcd = which('etcd');
   const clientPort = await freePort();
   const peerPort = opts.peerPort ?? (await freePort());
   const name = opts.name ?? 'berth-test';
   const peer = `http://127.0.0.1:${peerPort}`;
-  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const endpoint = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
+  const tlsArgs = opts.tls
+    ? ['--cert-file', opts.tls.serverCert, '--key-file', opts.tls.serverKey, '--client-cert-auth', '--trusted-ca-file', opts.tls.ca]
+    : [];
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.etcd.log`);
   const log = fs.openSync(logFile, 'a');
@@ -53,6 +82,7 @@ export async function startEtcd(dataDir: string, opts: { name?: string; peerPort
     '--initial-cluster', `${name}=${peer}`,
     // 2 MiB requests so berth's largest value (1.5 MiB) fits with its envelope.
     '--max-request-bytes', String(2 * 1024 * 1024),
+    ...tlsArgs,
   ], { stdio: ['ignore', log, log] });
   fs.closeSync(log);
   let exited = false;
@@ -60,12 +90,7 @@ export async function startEtcd(dataDir: string, opts: { name?: string; peerPort
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (exited) throw new Error(`etcd exited at start; log:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
-    try {
-      const r = await fetch(`${endpoint}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: 'AA==' }) });
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
+    if (await answers(endpoint, opts.tls)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`etcd did not answer on ${endpoint} within 20 s; log:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
@@ -80,6 +105,19 @@ export async function startEtcd(dataDir: string, opts: { name?: string; peerPort
       await exit;
     },
   };
+}
+
+/** True once etcd serves a range read (through the same gateway client berth uses). */
+async function answers(endpoint: string, tls: EtcdTlsFiles | undefined): Promise<boolean> {
+  const gw = new Gateway(endpoint, tls ? { caFile: tls.ca, certFile: tls.clientCert, keyFile: tls.clientKey } : {});
+  try {
+    await gw.call('/v3/kv/range', { key: 'AA==' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    gw.close();
+  }
 }
 
 /** `etcdctl snapshot restore` into a new data dir, then an etcd on it. */

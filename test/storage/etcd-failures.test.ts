@@ -41,3 +41,24 @@ test('etcd going away ends watches with Unavailable and fails calls with Unavail
     await etcd.stop();
   }
 });
+
+test('several endpoints: calls move past a member that refuses connections', async () => {
+  const dir = scratchDir('kv-etcd-multi');
+  const etcd = await startEtcd(path.join(dir, 'etcd'));
+  const dead = await unusedPort();
+  const kv = await openStorage({ dataDir: dir, endpoint: `http://127.0.0.1:${dead}, ${etcd.endpoint}` });
+  try {
+    const a = await kv.create('/multi/a', 'x');
+    assert.equal((await kv.get('/multi/a'))?.modRevision, a.modRevision);
+    const seen: string[] = [];
+    const w = await kv.watch('/multi/', 0, (e) => seen.push(e.kv.key));
+    await kv.create('/multi/b', 'y');
+    while (seen.length < 1) await new Promise((r) => setTimeout(r, 20));
+    w.close();
+    assert.deepEqual(seen, ['/multi/b']);
+  } finally {
+    await kv.close();
+    await etcd.stop();
+  }
+  await assert.rejects(openStorage({ dataDir: dir, endpoint: 'http://127.0.0.1:1,https://127.0.0.1:2' }), (e: unknown) => isBerthError(e, 'InvalidArgument'));
+});

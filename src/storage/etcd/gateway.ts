@@ -63,30 +63,42 @@ function readPem(what: string, file: string | undefined): Buffer | undefined {
   }
 }
 
+/** Connection errors that prove the request never reached etcd, so any call may go to another member. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
 export class Gateway {
-  private readonly url: URL;
+  /** The cluster members (the endpoint may list several, comma-separated, as k3s allows). */
+  private readonly urls: URL[];
+  /** The member requests go to; moves on when that member refuses connections. */
+  private current = 0;
   private readonly agent: http.Agent;
   /** Streams (watch, snapshot) hold their connection for their whole life: never from the unary pool. */
   private readonly streamAgent: http.Agent;
   private readonly mod: typeof http | typeof https;
 
   constructor(readonly endpoint: string, tls: EtcdTls = {}) {
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      throw invalidArgument(`datastore endpoint "${endpoint}" is not a URL (expected http://host:port)`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw invalidArgument(`datastore endpoint "${endpoint}" must be http:// or https://`);
-    }
-    this.url = url;
-    this.mod = url.protocol === 'https:' ? https : http;
-    if ((tls.caFile || tls.certFile || tls.keyFile) && url.protocol !== 'https:') {
+    const parts = endpoint.split(',').map((e) => e.trim()).filter(Boolean);
+    if (parts.length === 0) throw invalidArgument('datastore endpoint is empty (expected http://host:port)');
+    this.urls = parts.map((e) => {
+      let url: URL;
+      try {
+        url = new URL(e);
+      } catch {
+        throw invalidArgument(`datastore endpoint "${e}" is not a URL (expected http://host:port)`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw invalidArgument(`datastore endpoint "${e}" must be http:// or https://`);
+      }
+      return url;
+    });
+    const protocol = this.urls[0]!.protocol;
+    if (this.urls.some((u) => u.protocol !== protocol)) throw invalidArgument(`datastore endpoints "${endpoint}" mix http:// and https://`);
+    this.mod = protocol === 'https:' ? https : http;
+    if ((tls.caFile || tls.certFile || tls.keyFile) && protocol !== 'https:') {
       throw invalidArgument(`datastore TLS files were given but endpoint "${endpoint}" is not https://`);
     }
     if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw invalidArgument('datastore client certificate and key must be given together');
-    const tlsOpts = url.protocol === 'https:'
+    const tlsOpts = protocol === 'https:'
       ? { ca: readPem('CA file', tls.caFile), cert: readPem('certificate file', tls.certFile), key: readPem('key file', tls.keyFile) }
       : {};
     this.agent = new this.mod.Agent({ keepAlive: true, maxSockets: 128, ...tlsOpts });
@@ -96,14 +108,21 @@ export class Gateway {
   /** Opens a POST whose response is read by the caller; `stream` for long-lived responses. */
   open(path: string, body: unknown, stream = false): { req: http.ClientRequest; response: Promise<http.IncomingMessage> } {
     const payload = Buffer.from(JSON.stringify(body));
-    const req = this.mod.request(new URL(path, this.url), {
+    const member = this.current;
+    const url = this.urls[member]!;
+    const req = this.mod.request(new URL(path, url), {
       method: 'POST',
       agent: stream ? this.streamAgent : this.agent,
       headers: { 'content-type': 'application/json', 'content-length': payload.length },
     });
     const response = new Promise<http.IncomingMessage>((resolve, reject) => {
       req.on('response', resolve);
-      req.on('error', (err) => reject(unavailable(`etcd ${this.endpoint} unreachable: ${err.message}`, err)));
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        const neverSent = NEVER_SENT.has(err.code ?? '');
+        // Later requests try the next member; only if no one moved on already.
+        if (neverSent && this.current === member) this.current = (member + 1) % this.urls.length;
+        reject(unavailable(`etcd ${url.origin} unreachable: ${err.message}`, Object.assign(err, { neverSent })));
+      });
     });
     req.end(payload);
     return { req, response };
@@ -111,8 +130,17 @@ export class Gateway {
 
   /** One unary call; resolves with the parsed JSON answer, rejects with a mapped BerthError. */
   async call<T>(path: string, body: unknown): Promise<T> {
-    const { response } = this.open(path, body);
-    const res = await response;
+    let res: http.IncomingMessage | undefined;
+    // A request that never reached a member may go to the next one (safe even for writes).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        res = await this.open(path, body).response;
+        break;
+      } catch (err) {
+        const neverSent = ((err as Error).cause as { neverSent?: boolean } | undefined)?.neverSent === true;
+        if (!neverSent || attempt + 1 >= this.urls.length) throw err;
+      }
+    }
     const chunks: Buffer[] = [];
     try {
       for await (const c of res) chunks.push(c as Buffer);

@@ -152,7 +152,37 @@ describe('restart policies, auto-remove, init and limits', () => {
     const c = await m.create({ image: 'busybox', cmd: ['/no/such/binary'] });
     await assert.rejects(m.start(c.id), (e) => isBerthError(e) && e.message.includes(c.name));
     assert.equal(m.inspect(c.id).state.status, 'exited');
+    assert.equal(m.inspect(c.id).state.exitCode, 127);
     assert.notEqual(m.inspect(c.id).state.error, '');
     await m.remove(c.id);
+  });
+
+  test('a tty container: attached output, resize through conmon, logged as stdout', async () => {
+    const c = await m.create({ image: 'busybox', tty: true, openStdin: true, cmd: ['sh', '-c', 'sleep 0.6; stty size; tty'] });
+    const s = await m.attach(c.id, { stdin: true, stdout: true, stderr: true });
+    assert.equal(s.tty, true);
+    await m.start(c.id);
+    await sleep(200);
+    await m.resize(c.id, 40, 120);
+    let out = '';
+    for await (const chunk of s.output as AsyncIterable<{ stream: string; data: Buffer }>) {
+      assert.equal(chunk.stream, 'stdout');
+      out += chunk.data.toString();
+    }
+    assert.match(out, /40 120\r?\n/);
+    assert.match(out, /\/dev\/pts\/\d+/);
+    assert.deepEqual(await m.wait(c.id), { exitCode: 0 });
+    await assert.rejects(m.resize(c.id, 1, 1), (e) => isBerthError(e, 'FailedPrecondition'));
+  });
+
+  test('rename changes the name, emits rename and refuses a taken name', async () => {
+    const a = await m.create({ image: 'busybox', cmd: ['true'], name: 'first-name' });
+    await m.create({ image: 'busybox', cmd: ['true'], name: 'taken-name' });
+    await m.rename('first-name', 'second-name');
+    assert.equal(m.inspect('second-name').id, a.id);
+    assert.throws(() => m.inspect('first-name'), (e) => isBerthError(e, 'NotFound'));
+    assert.ok(events.some((e) => e.id === a.id && e.action === 'rename' && e.attributes.oldName === '/first-name'));
+    await assert.rejects(m.rename(a.id, 'taken-name'), (e) => isBerthError(e, 'AlreadyExists'));
+    await assert.rejects(m.rename(a.id, '!'), (e) => isBerthError(e, 'InvalidArgument'));
   });
 });

@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError, failedPrecondition, invalidArgument, notFound, notImplemented, alreadyExists, asBerthError } from '../../base/errors.js';
-import { ExitWatcher, OciRuntime, conmonCreate, connectAttach, removeExitFile, resizeTerminal } from '../runtime/index.js';
+import { ExitWatcher, OciRuntime, conmonCreate, connectAttach, readExitFile, removeExitFile, resizeTerminal } from '../runtime/index.js';
 import type { RuntimeName } from '../runtime/index.js';
 import type { ImageService, Snapshotter } from '../images/types.js';
 import type { AttachSession, ContainerEvent, ContainerInfo, ContainerManager, ContainerStats, CreateContainerOptions, ExecInfo, ExecOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
@@ -50,6 +50,7 @@ interface Live {
   restartTimer: NodeJS.Timeout | null;
   /** set while `runtime start` runs: an exit seen meanwhile is handled once start has recorded "running". */
   starting: boolean;
+  startPromise: Promise<void> | null;
   pendingExit: number | null;
   removing: boolean;
 }
@@ -214,7 +215,7 @@ export class Manager implements ContainerManager {
         mounts: (spec.mounts ?? []).map((m) => ({ type: m.type ?? 'bind', source: m.source ?? '', destination: m.destination, options: m.options ?? [] })),
         ociSpec: spec,
       };
-      const l: Live = { rec: { info, manuallyStopped: false, hasBeenStarted: false, cgroupsPath }, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, pendingExit: null, removing: false };
+      const l: Live = { rec: { info, manuallyStopped: false, hasBeenStarted: false, cgroupsPath }, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, startPromise: null, pendingExit: null, removing: false };
       saveRecord(this.o.root, l.rec);
       this.live.set(id, l);
       this.reservedNames.delete(name);
@@ -305,7 +306,7 @@ export class Manager implements ContainerManager {
     }
     this.persist(l);
     if (l.rec.info.options.autoRemove) {
-      await this.removeInternal(l).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: auto-remove failed: ${String(err)}`));
+      await this.removeInternal(l, true).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: auto-remove failed: ${String(err)}`));
     }
   }
 
@@ -326,7 +327,18 @@ export class Manager implements ContainerManager {
     await this.startInternal(l);
   }
 
-  private async startInternal(l: Live): Promise<void> {
+  /** Runs startInternal, remembering it so stop/remove can wait for an in-flight (re)start. */
+  private startInternal(l: Live): Promise<void> {
+    const p = this.doStart(l);
+    l.startPromise = p;
+    const clear = () => {
+      if (l.startPromise === p) l.startPromise = null;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  private async doStart(l: Live): Promise<void> {
     const id = l.rec.info.id;
     const rt = this.rt(l);
     l.starting = true;
@@ -339,15 +351,18 @@ export class Manager implements ContainerManager {
       const e = asBerthError(err);
       this.exitWatcher.unwatch(id);
       await rt.delete(id, true).catch(() => undefined);
-      this.setState(l, { status: 'exited', pid: 0, exitCode: 128, error: e.message, finishedAt: nowIso() });
+      // Docker's codes for a command that cannot be run: 127 not found, 126 not executable.
+      const code = /not found|no such file/i.test(e.message) ? 127 : /permission denied/i.test(e.message) ? 126 : 128;
+      this.setState(l, { status: 'exited', pid: 0, exitCode: code, error: e.message, finishedAt: nowIso() });
       this.persist(l);
       for (const f of l.exitListeners.splice(0)) f();
-      throw new BerthError(e.code === 'Internal' ? 'Internal' : e.code, `cannot start container "${l.rec.info.name}": ${e.message}`, { cause: err });
+      throw new BerthError(e.code, `cannot start container "${l.rec.info.name}": ${e.message}`, { cause: err });
     }
+    // No await between here and the pending-exit check: an exit seen during start must be handled
+    // after "running" is recorded, never before it.
     l.starting = false;
-    const pid = (await rt.state(id).catch(() => null))?.pid || l.rec.info.state.pid;
     l.rec.hasBeenStarted = true;
-    this.setState(l, { status: 'running', pid, exitCode: 0, error: '', oomKilled: false, startedAt: nowIso() });
+    this.setState(l, { status: 'running', exitCode: 0, error: '', oomKilled: false, startedAt: nowIso() });
     this.persist(l);
     this.emit('start', id);
     if (l.pendingExit !== null) {
@@ -362,6 +377,7 @@ export class Manager implements ContainerManager {
     const l = this.get(ref);
     if (timeoutSeconds !== undefined && (!Number.isFinite(timeoutSeconds) || timeoutSeconds < -1)) throw invalidArgument(`invalid stop timeout ${String(timeoutSeconds)}`);
     l.rec.manuallyStopped = true;
+    if (l.startPromise) await l.startPromise.catch(() => undefined); // a restart in flight: stop what it starts
     if (l.rec.info.state.status === 'restarting') {
       if (l.restartTimer) clearTimeout(l.restartTimer);
       l.restartTimer = null;
@@ -394,7 +410,9 @@ export class Manager implements ContainerManager {
     try {
       await this.rt(l).kill(id, sig);
     } catch (err) {
-      if (this.isUp(l)) throw err; // it exited meanwhile otherwise: nothing to signal
+      // The process may have exited before its exit file was handled: then there is nothing to signal.
+      const st = await this.rt(l).state(id).catch(() => null);
+      if (this.isUp(l) && st && st.status !== 'stopped') throw err;
       return;
     }
     this.emit('kill', id, { signal: String(sig) });
@@ -455,12 +473,14 @@ export class Manager implements ContainerManager {
     await this.removeInternal(l);
   }
 
-  private async removeInternal(l: Live): Promise<void> {
+  /** fromExit: called by exit handling, which may itself run inside the start it would wait for. */
+  private async removeInternal(l: Live, fromExit = false): Promise<void> {
     const id = l.rec.info.id;
     if (l.removing) return;
     l.removing = true;
     if (l.restartTimer) clearTimeout(l.restartTimer);
     l.restartTimer = null;
+    if (l.startPromise && !fromExit) await l.startPromise.catch(() => undefined);
     const exitCode = l.rec.info.state.exitCode;
     try {
       if (this.isUp(l)) {
@@ -499,6 +519,19 @@ export class Manager implements ContainerManager {
     const s = l.rec.info.state.status;
     if (condition === 'not-running' && (s === 'created' || s === 'exited' || s === 'dead')) return Promise.resolve({ exitCode: l.rec.info.state.exitCode });
     return new Promise((resolve) => l.waiters.push({ condition, resolve }));
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    this.assertOpen();
+    const l = this.get(ref);
+    if (typeof newName !== 'string') throw invalidArgument('a new container name is required');
+    const name = validateName(newName);
+    const old = l.rec.info.name;
+    if (name === old) return;
+    if (this.nameTaken(name)) throw alreadyExists(`container name "/${name}" is already in use`);
+    l.rec.info.name = name;
+    this.persist(l);
+    this.emit('rename', l.rec.info.id, { oldName: `/${old}` });
   }
 
   // ---- queries -------------------------------------------------------------------------------
@@ -606,7 +639,7 @@ export class Manager implements ContainerManager {
     const records = loadRecords(this.o.root, (dir, err) => this.log(`skipping unreadable container record in ${dir}: ${String(err)}`));
     for (const rec of records) {
       if (this.live.has(rec.info.id)) continue;
-      const l: Live = { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, pendingExit: null, removing: false };
+      const l: Live = { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, startPromise: null, pendingExit: null, removing: false };
       this.live.set(rec.info.id, l);
       try {
         await this.recoverOne(l);
@@ -624,6 +657,14 @@ export class Manager implements ContainerManager {
       l.rec.info.state.status = 'dead';
       await this.removeInternal(l);
       return;
+    }
+    if (s === 'running' || s === 'paused' || s === 'created') {
+      // Exited while no manager watched: record it now, so recover() returns with the truth.
+      const code = readExitFile(this.exitDir, id);
+      if (code !== null && (s !== 'created' || l.rec.hasBeenStarted)) {
+        await this.handleExit(l, code);
+        return;
+      }
     }
     const st = await this.rt(l).state(id).catch(() => null);
     if (st && st.status !== 'stopped') {

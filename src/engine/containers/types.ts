@@ -153,4 +153,6 @@ export interface ContainerManager {
   readonly events: EventEmitter; // emits 'event' with ContainerEvent
   /** Stops supervising without touching containers (daemon shutdown / kill -9 equivalent). */
   close(): Promise<void>;
+  /** Gives the container a new name (emits 'rename' with attribute oldName); AlreadyExists when taken. */
+  rename(ref: string, newName: string): Promise<void>;
 }

@@ -1,65 +1,15 @@
 /**
- * Test fixtures for the container manager: the busybox test image as an ImageService, a plain-copy
- * Snapshotter, and a manager opened on scratch dirs. Used until/unless a test needs the real image
- * store; everything that runs containers is real (conmon, crun/runc, cgroups).
+ * Test fixtures for the container manager: a manager on scratch dirs over the real image store
+ * (busybox test image loaded) and overlay snapshotter; everything is real (conmon, crun/runc,
+ * overlayfs, cgroups).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { busyboxImage, busyboxRootfs, scratchDir, testRoot } from '../../helpers/test-image.js';
-import { BerthError } from '../../../src/base/errors.js';
-import type { ImageConfig, ImageRecord, ImageService, RootfsSnapshot, Snapshotter } from '../../../src/engine/images/types.js';
+import { busyboxImage, scratchDir } from '../../helpers/test-image.js';
+import { ImageStore } from '../../../src/engine/images/index.js';
+import { openSnapshotter } from '../../../src/engine/snapshots/index.js';
 import { openContainerManager } from '../../../src/engine/containers/index.js';
 import type { ContainerManager } from '../../../src/engine/containers/index.js';
-
-let cachedConfig: ImageConfig | undefined;
-
-export function busyboxConfig(): ImageConfig {
-  if (cachedConfig) return cachedConfig;
-  const { dockerArchive } = busyboxImage();
-  const tmp = fs.mkdtempSync(path.join(testRoot(), 'cfg-'));
-  execFileSync('tar', ['-xf', dockerArchive, '-C', tmp]);
-  const manifest = JSON.parse(fs.readFileSync(path.join(tmp, 'manifest.json'), 'utf8')) as Array<{ Config: string }>;
-  cachedConfig = JSON.parse(fs.readFileSync(path.join(tmp, manifest[0]!.Config), 'utf8')) as ImageConfig;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  return cachedConfig;
-}
-
-export function busyboxImages(): ImageService {
-  const config = busyboxConfig();
-  const rec: ImageRecord = { id: 'sha256:' + 'b'.repeat(64), repoTags: ['busybox:latest'], repoDigests: [], config, chainIds: config.rootfs.diff_ids, size: 0, created: config.created ?? '' };
-  return {
-    resolve(ref: string) {
-      if (ref === 'busybox' || ref === 'busybox:latest' || ref === rec.id) return rec;
-      throw new BerthError('NotFound', `image "${ref}" not found`);
-    },
-    list: () => [rec],
-  };
-}
-
-/** Copies an unpacked busybox tree per container: a real rootfs, without the image store. */
-export class CopySnapshotter implements Snapshotter {
-  private readonly base: string;
-  constructor(private readonly dir: string) {
-    this.base = path.join(dir, '.base');
-    if (!fs.existsSync(this.base)) busyboxRootfs(this.base);
-  }
-  private p(key: string) {
-    return path.join(this.dir, key);
-  }
-  async prepare(key: string): Promise<RootfsSnapshot> {
-    execFileSync('cp', ['-a', this.base, this.p(key)]);
-    return { key, path: this.p(key), kind: 'copy' };
-  }
-  async mount(key: string): Promise<RootfsSnapshot> {
-    if (!fs.existsSync(this.p(key))) throw new BerthError('NotFound', `snapshot "${key}" not found`);
-    return { key, path: this.p(key), kind: 'copy' };
-  }
-  async unmount(): Promise<void> {}
-  async remove(key: string): Promise<void> {
-    fs.rmSync(this.p(key), { recursive: true, force: true });
-  }
-}
 
 export interface TestEnv { root: string; runRoot: string; snapDir: string }
 
@@ -70,9 +20,16 @@ export function newEnv(label: string): TestEnv {
   return env;
 }
 
-export function openManager(env: TestEnv, runtime: 'crun' | 'runc' = 'crun', log?: (m: string) => void): Promise<ContainerManager> {
+/**
+ * A manager over the real image store and overlay snapshotter (under env.snapDir), with the busybox
+ * test image loaded as busybox:latest. Opening again on the same env reuses what is there.
+ */
+export async function openManager(env: TestEnv, runtime: 'crun' | 'runc' = 'crun', log?: (m: string) => void): Promise<ContainerManager> {
+  const snapshots = await openSnapshotter({ root: path.join(env.snapDir, 'snap'), driver: 'overlay' });
+  const images = await ImageStore.open({ root: path.join(env.snapDir, 'images'), snapshotter: snapshots });
+  if (!images.list().some((i) => i.repoTags.includes('busybox:latest'))) await images.load(fs.createReadStream(busyboxImage().dockerArchive));
   return openContainerManager({
-    root: env.root, runRoot: env.runRoot, images: busyboxImages(), snapshots: new CopySnapshotter(env.snapDir), runtime,
+    root: env.root, runRoot: env.runRoot, images, snapshots, runtime,
     logger: log ?? ((m) => { if (process.env.BERTH_TEST_VERBOSE) console.error(m); }),
   });
 }

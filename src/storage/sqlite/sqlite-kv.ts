@@ -17,6 +17,17 @@ import { backupTo } from './snapshot.js';
 import { WatchHub } from './watch-hub.js';
 import { WriteBatcher } from './write-batcher.js';
 
+/** An SQLite failure as a BerthError naming the store: a full disk is ResourceExhausted, a lock Unavailable. */
+function sqliteFailure(file: string, what: string, err: unknown): BerthError {
+  if (err instanceof BerthError) return err;
+  const code = String((err as { code?: unknown })?.code ?? '');
+  const message = `datastore ${file}: ${what} failed: ${err instanceof Error ? err.message : String(err)}`;
+  if (code.startsWith('SQLITE_FULL')) return new BerthError('ResourceExhausted', message, { cause: err });
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new BerthError('Unavailable', message, { cause: err });
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM')) return new BerthError('PermissionDenied', message, { cause: err });
+  return internal(message, err);
+}
+
 /** UTF-8 never contains 0xff, so this sorts after every key: the upper bound of an open range. */
 const AFTER_ALL_KEYS = Buffer.from([0xff]);
 /** Rows deleted per compaction step; the event loop gets a turn between steps. */
@@ -71,7 +82,10 @@ export class SqliteKV implements KV {
     this.batcher = new WriteBatcher(
       this.db,
       (results) => this.committed(results as Row[]),
-      () => (this.nextRev = this.rev + 1),
+      (err) => {
+        this.nextRev = this.rev + 1;
+        return sqliteFailure(this.file, 'write', err);
+      },
     );
     this.compactor = opts.compaction === false ? null : new Compactor(this, opts.compaction ?? {});
     this.sweeper = setInterval(() => this.sweepExpired(), opts.ttlSweepMs ?? 1000);
@@ -118,8 +132,7 @@ export class SqliteKV implements KV {
     try {
       return fn();
     } catch (err) {
-      if (err instanceof BerthError) throw err;
-      throw internal(`datastore ${this.file}: ${what} failed: ${err instanceof Error ? err.message : String(err)}`, err);
+      throw sqliteFailure(this.file, what, err);
     }
   }
 
@@ -322,6 +335,10 @@ export class SqliteKV implements KV {
     this.hub.closeAll(null);
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // e.g. a full disk: the WAL stays and is folded in on the next open; nothing is lost
+    }
+    try {
       this.db.close();
     } finally {
       releaseOwner(this.file);

@@ -5,7 +5,7 @@
  * NotFound, AlreadyExists) fails that operation only; an SQLite failure rolls back and fails the batch.
  */
 import type Database from 'better-sqlite3';
-import { asBerthError, isBerthError } from '../../base/errors.js';
+import { isBerthError, type BerthError } from '../../base/errors.js';
 
 /** Bounds one transaction so a flood of writes still commits (and acknowledges) in steady steps. */
 const MAX_BATCH = 256;
@@ -23,12 +23,13 @@ export class WriteBatcher {
   /**
    * @param onCommitted runs after each successful commit with the results of the operations that
    *   succeeded, in order, before their promises resolve.
-   * @param onRollback runs when a batch's transaction failed, so in-memory state can be reset.
+   * @param onRollback runs when a batch's transaction failed, so in-memory state can be reset; it
+   *   returns the error every operation of the batch fails with.
    */
   constructor(
     private readonly db: Database.Database,
     private readonly onCommitted: (results: unknown[]) => void,
-    private readonly onRollback: () => void,
+    private readonly onRollback: (err: unknown) => BerthError,
   ) {}
 
   submit<T>(apply: () => T): Promise<T> {
@@ -69,8 +70,7 @@ export class WriteBatcher {
         }
       })();
     } catch (err) {
-      this.onRollback();
-      const e = asBerthError(err);
+      const e = this.onRollback(err);
       for (const p of batch) p.reject(e);
       return;
     }

@@ -85,9 +85,22 @@ export class ExecSessions {
       logPath: detach ? path.join(s.dir, 'output.log') : null, tty: !!o.tty, stdin: withStdin,
     };
     fs.mkdirSync(common.exitDir, { recursive: true });
-    const exec = await conmonExec(common, specPath, detach ? undefined : async () => {
-      conn = connectAttach(s.dir, { stdout: o.attachStdout ?? true, stderr: o.attachStderr ?? true });
-    });
+    let exec;
+    try {
+      exec = await conmonExec(common, specPath, detach ? undefined : async () => {
+        conn = connectAttach(s.dir, { stdout: o.attachStdout ?? true, stderr: o.attachStderr ?? true });
+      });
+    } catch (err) {
+      (conn as AttachConnection | null)?.close();
+      fs.rm(s.dir, { recursive: true, force: true }, () => undefined);
+      const msg = (err as Error).message;
+      // Docker's codes for a command that cannot be run: 127 not found, 126 not executable.
+      const code = /not found|no such file/i.test(msg) ? 127 : /permission denied/i.test(msg) ? 126 : null;
+      if (code === null) throw err;
+      s.info.exitCode = code;
+      this.d.emit('exec_die', container.id, { execID: execId, exitCode: String(code) });
+      throw invalidArgument(msg);
+    }
     s.info.pid = exec.pid;
     s.info.running = true;
     this.d.emit(`exec_start: ${o.cmd.join(' ')}`, container.id, { execID: execId });

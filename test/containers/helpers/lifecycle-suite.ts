@@ -156,6 +156,9 @@ export function lifecycleSuite(runtime: 'crun' | 'runc'): void {
       await until('detached exec exit', () => m.execInspect(bg.id).exitCode === 4);
       assert.ok(fs.existsSync(path.join(c.rootfs, 'tmp/bg')));
       await assert.rejects(m.execCreate(c.id, { cmd: [] }), (e) => isBerthError(e, 'InvalidArgument'));
+      const missing = await m.execCreate(c.id, { cmd: ['/no/such/tool'], attachStdout: true });
+      await assert.rejects(m.execStart(missing.id), (e) => isBerthError(e, 'InvalidArgument') && /no\/such\/tool/.test(e.message));
+      assert.equal(m.execInspect(missing.id).exitCode, 127);
       assert.throws(() => m.execInspect('nope'), (e) => isBerthError(e, 'NotFound'));
       await m.remove(c.id, { force: true });
     });

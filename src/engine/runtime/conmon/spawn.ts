@@ -109,6 +109,8 @@ function launch(args: string[], pipes: number): { sync: MessageReader; extra: Ar
   child.unref();
   const sync = new MessageReader(child.stdio[3] as Readable, 'sync');
   const extra = child.stdio.slice(4, 3 + pipes) as Array<Readable & Writable>;
+  // conmon may die or close a pipe at any time: an EPIPE must never become an unhandled 'error'.
+  for (const s of extra) s.on('error', () => undefined);
   return { sync, extra, exited };
 }
 
@@ -154,7 +156,7 @@ export async function conmonExec(o: ConmonCommon, processSpecPath: string, befor
       start.write('0'); // conmon blocks on a first start-pipe write before forking
       await attachReady.next();
       await beforeStart();
-      start.write('1'); // the runtime child waits for this one before `runtime exec`
+      start.end('1'); // the runtime child waits for this one before `runtime exec`
       attachReady.close();
     }
     const pid = await firstPid(sync, exited, what);

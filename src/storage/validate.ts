@@ -17,6 +17,8 @@ export const MAX_TTL_SECONDS = 365 * 24 * 3600;
 
 export function checkKey(key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) throw invalidArgument('storage key must be a non-empty string');
+  // A lone surrogate would silently become U+FFFD in UTF-8: a different key than the caller named.
+  if (!(key as string & { isWellFormed(): boolean }).isWellFormed()) throw invalidArgument(`storage key "${key}" is not well-formed Unicode`);
   const n = Buffer.byteLength(key, 'utf8');
   if (n > MAX_KEY_BYTES) throw resourceExhausted(`storage key "${key.slice(0, 64)}…" is ${n} bytes; the limit is ${MAX_KEY_BYTES}`);
   return key;

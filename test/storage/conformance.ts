@@ -138,6 +138,7 @@ export function storageConformance(name: string, start: () => Promise<Backend>):
       const before = await kv.currentRevision();
       await rejectsWith(kv.create('', 'x'), 'InvalidArgument');
       await rejectsWith(kv.get(''), 'InvalidArgument');
+      await rejectsWith(kv.create('/bad/\ud800', 'x'), 'InvalidArgument', 'not well-formed');
       await rejectsWith(kv.create('k'.repeat(MAX_KEY_BYTES + 1), 'x'), 'ResourceExhausted');
       await rejectsWith(kv.create('/bad/big', Buffer.alloc(MAX_VALUE_BYTES + 1)), 'ResourceExhausted', '/bad/big');
       await rejectsWith(kv.create('/bad/num', 42 as unknown as string), 'InvalidArgument', '/bad/num');

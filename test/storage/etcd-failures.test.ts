@@ -62,3 +62,16 @@ test('several endpoints: calls move past a member that refuses connections', asy
   }
   await assert.rejects(openStorage({ dataDir: dir, endpoint: 'http://127.0.0.1:1,https://127.0.0.1:2' }), (e: unknown) => isBerthError(e, 'InvalidArgument'));
 });
+
+test('an endpoint that is not etcd is refused clearly', async () => {
+  const http = await import('node:http');
+  const server = http.createServer((_req, res) => res.end('<html>hello</html>'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  try {
+    await assert.rejects(openStorage({ dataDir: scratchDir('kv-not-etcd'), endpoint: `http://127.0.0.1:${port}` }), (e: unknown) =>
+      isBerthError(e, 'Unavailable') && /not JSON/.test((e as Error).message));
+  } finally {
+    server.close();
+  }
+});

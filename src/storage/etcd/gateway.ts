@@ -149,7 +149,11 @@ export class Gateway {
     }
     const text = Buffer.concat(chunks).toString('utf8');
     if (res.statusCode !== 200) throw etcdError(this.endpoint, res.statusCode ?? 0, text);
-    return JSON.parse(text) as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw unavailable(`etcd ${this.endpoint}: ${path} answered with something that is not JSON (is this an etcd v3 endpoint?): ${text.slice(0, 120)}`);
+    }
   }
 
   close(): void {

@@ -87,6 +87,6 @@ export function followResize(resize: (h: number, w: number) => Promise<void>): (
  */
 export function startFailureExit(message: string): number {
   if (/executable file not found|no such file or directory|not found in \$PATH|command not found/i.test(message)) return 127;
-  if (/permission denied|is a directory|cannot execute|exec format error/i.test(message)) return 126;
+  if (/permission denied|operation not permitted|is a directory|cannot execute|exec format error/i.test(message)) return 126;
   return 125;
 }

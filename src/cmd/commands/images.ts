@@ -9,7 +9,7 @@ import { inspectFlags, inspectObjects } from './inspect.js';
 
 interface ImageEntry { Id: string; RepoTags: string[]; RepoDigests: string[]; Created: number; Size: number; Containers: number }
 
-const ago = (unix: number) => (unix ? `${humanDuration(Date.now() - unix * 1000)} ago` : 'N/A');
+const ago = (unix: number) => `${humanDuration(Date.now() - unix * 1000)} ago`;
 
 function splitTag(t: string): [string, string] {
   const i = t.lastIndexOf(':');

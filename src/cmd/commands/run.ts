@@ -21,11 +21,15 @@ async function createContainer(client: DaemonClient, p: Parsed, consoleSize?: [n
   }
 }
 
-/** Starts the wait request and resolves once its headers are in (the daemon is then listening). */
-function openWait(client: DaemonClient, id: string, condition: string): Promise<Promise<{ StatusCode: number; Error?: { Message: string } | null }>> {
-  return client.request('POST', `/containers/${id}/wait`, { query: { condition } }).then((res: http.IncomingMessage) =>
-    readAll(res).then((b) => JSON.parse(b.toString('utf8') || '{"StatusCode":-1}')),
-  );
+type WaitResult = { StatusCode: number; Error?: { Message: string } | null };
+
+/**
+ * Starts the wait request and resolves once its headers are in (the daemon is then watching for
+ * the exit); `result` resolves with the body. Wrapped in an object so the promises don't flatten.
+ */
+async function openWait(client: DaemonClient, id: string, condition: string): Promise<{ result: Promise<WaitResult> }> {
+  const res: http.IncomingMessage = await client.request('POST', `/containers/${id}/wait`, { query: { condition } });
+  return { result: readAll(res).then((b) => JSON.parse(b.toString('utf8') || '{"StatusCode":-1}') as WaitResult) };
 }
 
 /** Forwards SIGINT/SIGTERM to the container (docker's --sig-proxy) in non-TTY foreground runs. */
@@ -38,9 +42,14 @@ function proxySignals(client: DaemonClient, id: string): () => void {
   return () => handlers.forEach(([sig, h]) => process.off(sig, h));
 }
 
-async function startOrExit(client: DaemonClient, id: string, autoRemove: boolean): Promise<number | undefined> {
+/**
+ * Runs a step of getting the process going (attach, start); a daemon error there becomes docker's
+ * exit code (127 command not found, 126 not executable, 125 otherwise), and with --rm the
+ * container is removed so nothing is left behind. Returns undefined when the step succeeded.
+ */
+async function launchStep(client: DaemonClient, id: string, autoRemove: boolean, step: () => Promise<void>): Promise<number | undefined> {
   try {
-    await client.post(`/containers/${id}/start`);
+    await step();
     return undefined;
   } catch (err) {
     if (!(err instanceof DaemonError)) throw err;
@@ -50,12 +59,19 @@ async function startOrExit(client: DaemonClient, id: string, autoRemove: boolean
   }
 }
 
+const startOrExit = (client: DaemonClient, id: string, autoRemove: boolean) => launchStep(client, id, autoRemove, () => client.post(`/containers/${id}/start`));
+
 /**
  * Foreground run/start -a: attach first (so no output is lost), then wait (headers in = the daemon
  * is watching for the exit), then start, then stream until the process ends; exit with its code.
  */
 async function runAttached(client: DaemonClient, id: string, opts: { tty: boolean; interactive: boolean; autoRemove: boolean; start: boolean }): Promise<number> {
-  const { socket, tty } = await client.hijack(`/containers/${id}/attach`, { query: { stream: true, stdin: opts.interactive, stdout: true, stderr: true } });
+  let hijacked: { socket: import('node:net').Socket; tty: boolean } | undefined;
+  const attachFailed = await launchStep(client, id, opts.autoRemove, async () => {
+    hijacked = await client.hijack(`/containers/${id}/attach`, { query: { stream: true, stdin: opts.interactive, stdout: true, stderr: true } });
+  });
+  if (attachFailed !== undefined || !hijacked) return attachFailed ?? 125;
+  const { socket, tty } = hijacked;
   const waited = await openWait(client, id, opts.autoRemove ? 'removed' : 'next-exit');
   const restoreTerminal = opts.tty && opts.interactive ? rawTerminal() : () => {};
   const stopSignals = opts.tty ? () => {} : proxySignals(client, id);
@@ -73,7 +89,7 @@ async function runAttached(client: DaemonClient, id: string, opts: { tty: boolea
     if (opts.tty) stopResize = followResize((h, w) => client.post(`/containers/${id}/resize`, { query: { h, w } }));
     stopInput = pumpInput(socket, opts.interactive);
     await output;
-    const result = await waited;
+    const result = await waited.result;
     if (result.Error?.Message) process.stderr.write(`berth: ${result.Error.Message}\n`);
     return result.StatusCode;
   } finally {

@@ -90,3 +90,14 @@ test('background compaction follows its policy', async () => {
     await kv.close();
   }
 });
+
+test('a damaged or foreign state.db is refused clearly and released', async () => {
+  const dataDir = scratchDir('kv-damaged');
+  fs.writeFileSync(sqlitePath(dataDir), 'definitely not SQLite '.repeat(400));
+  await assert.rejects(openStorage({ dataDir }), (e: unknown) => is('Unavailable')(e) && /state\.db/.test((e as Error).message));
+  assert.equal(fs.existsSync(`${sqlitePath(dataDir)}.owner`), false, 'a failed open leaves no owner behind');
+  // A path that cannot be a directory.
+  const blocker = path.join(scratchDir('kv-blocked'), 'file');
+  fs.writeFileSync(blocker, 'x');
+  await assert.rejects(openStorage({ dataDir: path.join(blocker, 'data') }), is('Unavailable'));
+});

@@ -63,18 +63,25 @@ export class SqliteKV implements KV {
       throw unavailable(`cannot create the datastore directory ${path.dirname(file)}: ${err instanceof Error ? err.message : String(err)}`, err);
     }
     acquireOwner(file);
+    let db: Database.Database | undefined;
     try {
-      this.db = new Database(file);
-      openPragmas(this.db);
-      createSchema(this.db);
+      db = new Database(file);
+      this.db = db;
+      openPragmas(db);
+      createSchema(db);
+      this.stmt = this.prepare();
+      this.rev = (this.stmt.seq.get() as { seq: number }).seq;
+      this.compactRev = (this.stmt.getMeta.get('compact_revision') as { value: number }).value;
     } catch (err) {
+      try {
+        db?.close();
+      } catch {
+        // nothing more to release
+      }
       releaseOwner(file);
       throw unavailable(`cannot open datastore ${file}: ${err instanceof Error ? err.message : String(err)}`, err);
     }
-    this.stmt = this.prepare();
-    this.rev = (this.stmt.seq.get() as { seq: number }).seq;
     this.nextRev = this.rev + 1;
-    this.compactRev = (this.stmt.getMeta.get('compact_revision') as { value: number }).value;
     this.hub = new WatchHub({
       rowsSince: (from, start, end, limit) => this.stmt.since.all(from, start, end ?? AFTER_ALL_KEYS, limit) as Row[],
       compactRevision: () => this.compactRev,

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
@@ -86,9 +87,13 @@ test('a container that exits while no manager runs is recorded on recovery, then
   const env = newEnv('crash2');
   const a = await runManagerA(env, 'runc');
   await a.kill();
+  // What a daemon dying inside create() leaves: a container dir without a record.
+  const unfinished = path.join(env.root, 'f'.repeat(64));
+  fs.mkdirSync(path.join(unfinished, 'bundle'), { recursive: true });
   const b = await openManager(env, 'runc');
   try {
     await b.recover();
+    assert.equal(fs.existsSync(unfinished), false, 'the unfinished container dir is cleaned up');
     // Still running at recovery; it exits later, under manager B's watch.
     assert.equal(b.inspect('quitter').state.status, 'running');
     assert.deepEqual(await b.wait('quitter'), { exitCode: 6 });

@@ -2,7 +2,7 @@
  * `logs` over conmon's k8s-file log: filters (streams, since/until in Unix seconds, tail) on what is
  * already written, then, with follow, new entries until the container stops.
  */
-import { followK8sLog, readK8sLog } from '../runtime/index.js';
+import { K8sLogParser, followK8sLog, readK8sLog, readK8sLogWith } from '../runtime/index.js';
 import type { K8sLogEntry } from '../runtime/index.js';
 import type { LogEntry, LogOptions } from './types.js';
 
@@ -26,12 +26,15 @@ const toEntry = (e: K8sLogEntry): LogEntry => ({ stream: e.stream, time: dockerT
 export async function* containerLogs(logPath: string, opts: LogOptions, stopped: () => boolean): AsyncGenerator<LogEntry> {
   // Decide whether to follow before reading, so an exit between the two cannot lose entries.
   const follow = !!opts.follow && !stopped();
-  const { entries, offset } = readK8sLog(logPath);
+  // When following, one parser spans the read and the follow, so a line still being written is
+  // returned once, complete.
+  const parser = new K8sLogParser();
+  const { entries, offset } = follow ? readK8sLogWith(parser, logPath) : readK8sLog(logPath);
   let selected = entries.filter((e) => keep(e, opts));
   if (opts.tail !== undefined && opts.tail >= 0) selected = opts.tail === 0 ? [] : selected.slice(-opts.tail);
   for (const e of selected) yield toEntry(e);
   if (!follow) return;
-  for await (const e of followK8sLog(logPath, offset, stopped)) {
+  for await (const e of followK8sLog(logPath, offset, stopped, parser)) {
     if (opts.until !== undefined && opts.until > 0 && e.timeMs > opts.until * 1000) return;
     if (keep(e, opts)) yield toEntry(e);
   }

@@ -637,6 +637,7 @@ export class Manager implements ContainerManager {
   async recover(): Promise<void> {
     this.assertOpen();
     const records = loadRecords(this.o.root, (dir, err) => this.log(`skipping unreadable container record in ${dir}: ${String(err)}`));
+    await this.removeLeftovers(new Set(records.map((r) => r.info.id)));
     for (const rec of records) {
       if (this.live.has(rec.info.id)) continue;
       const l: Live = { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, startPromise: null, pendingExit: null, removing: false };
@@ -646,6 +647,23 @@ export class Manager implements ContainerManager {
       } catch (err) {
         this.log(`container ${rec.info.id.slice(0, 12)}: recovery failed: ${String(err)}`);
       }
+    }
+  }
+
+  /**
+   * A daemon that died inside create() leaves a container dir (and snapshot) without a record, and
+   * removals leave exit files behind: neither belongs to any container, so both go.
+   */
+  private async removeLeftovers(known: Set<string>): Promise<void> {
+    for (const name of safeReaddir(this.o.root)) {
+      if (!/^[0-9a-f]{64}$/.test(name) || known.has(name) || this.live.has(name)) continue;
+      if (fs.existsSync(path.join(this.dir(name), 'config.v1.json'))) continue; // unreadable, not unfinished: keep for a human
+      this.log(`removing unfinished container ${name.slice(0, 12)} left by an earlier daemon`);
+      await this.o.snapshots.remove(name).catch((err: unknown) => this.log(`snapshot ${name.slice(0, 12)}: ${String(err)}`));
+      fs.rmSync(this.dir(name), { recursive: true, force: true });
+    }
+    for (const name of safeReaddir(this.exitDir)) {
+      if (!known.has(name) && !this.live.has(name)) fs.rmSync(path.join(this.exitDir, name), { force: true });
     }
   }
 
@@ -713,6 +731,14 @@ export class Manager implements ContainerManager {
 
   private assertOpen(): void {
     if (this.closed) throw new BerthError('Unavailable', 'the container manager is closed');
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 

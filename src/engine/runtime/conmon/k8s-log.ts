@@ -5,6 +5,7 @@
  * json-file returns them), except a last partial that never got its F (the output had no newline).
  */
 import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface K8sLogEntry { stream: 'stdout' | 'stderr'; time: string; timeMs: number; data: Buffer }
 
@@ -72,28 +73,34 @@ export class K8sLogParser {
   }
 }
 
-/** All entries currently in the file (empty when it does not exist yet). */
+/** All entries currently in the file (empty when it does not exist yet), with partial lines flushed. */
 export function readK8sLog(file: string): { entries: K8sLogEntry[]; offset: number } {
+  const parser = new K8sLogParser();
+  const { entries, offset } = readK8sLogWith(parser, file);
+  return { entries: [...entries, ...parser.flush()], offset };
+}
+
+/** Like readK8sLog, but leaves an unfinished partial line in `parser` for followK8sLog to complete. */
+export function readK8sLogWith(parser: K8sLogParser, file: string): { entries: K8sLogEntry[]; offset: number } {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
   } catch {
     return { entries: [], offset: 0 };
   }
-  const parser = new K8sLogParser();
-  const entries = parser.feed(buf.toString('utf8'));
-  return { entries: [...entries, ...parser.flush()], offset: buf.length };
+  // Only whole lines: a record conmon is still writing is read by the follower.
+  const end = buf.lastIndexOf(0x0a) + 1;
+  return { entries: parser.feed(buf.subarray(0, end).toString('utf8')), offset: end };
 }
 
 /**
  * Yields entries appended to the file after `offset` until `stopped()` is true and the file has
  * been read to its end once more (conmon drains and syncs the log before writing the exit file).
  */
-export async function* followK8sLog(file: string, offset: number, stopped: () => boolean, signal?: AbortSignal): AsyncGenerator<K8sLogEntry> {
-  const parser = new K8sLogParser();
+export async function* followK8sLog(file: string, offset: number, stopped: () => boolean, parser = new K8sLogParser()): AsyncGenerator<K8sLogEntry> {
+  const decoder = new StringDecoder('utf8'); // a read may end inside a multi-byte character
   let pos = offset;
   for (;;) {
-    if (signal?.aborted) return;
     const done = stopped();
     let size = 0;
     try {
@@ -108,13 +115,14 @@ export async function* followK8sLog(file: string, offset: number, stopped: () =>
         const buf = Buffer.alloc(size - pos);
         const n = fs.readSync(fd, buf, 0, buf.length, pos);
         pos += n;
-        for (const e of parser.feed(buf.subarray(0, n).toString('utf8'))) yield e;
+        for (const e of parser.feed(decoder.write(buf.subarray(0, n)))) yield e;
       } finally {
         fs.closeSync(fd);
       }
       continue;
     }
     if (done) {
+      for (const e of parser.feed(decoder.end() + '\n')) yield e;
       for (const e of parser.flush()) yield e;
       return;
     }

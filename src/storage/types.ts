@@ -121,6 +121,3 @@ export interface KV {
   /** Ends watches, stops background work, releases the datastore. Idempotent. */
   close(): Promise<void>;
 }
-
-/** Which backend a KV is, for messages and for tools that must treat them differently (restore). */
-export type BackendKind = 'sqlite' | 'etcd';

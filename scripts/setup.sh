@@ -13,7 +13,7 @@ fi
 
 # Debian packages berth drives (see ARCHITECTURE.md "Reuse real plumbing").
 packages=(crun runc conmon catatonit tini containernetworking-plugins nftables iptables iproute2
-  skopeo umoci busybox-static podman etcd-server etcd-client python3 make g++ ca-certificates)
+  skopeo umoci busybox-static podman etcd-server etcd-client python3 make g++ ca-certificates openssl unzip util-linux procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

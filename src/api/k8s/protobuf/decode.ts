@@ -127,7 +127,9 @@ function valueToJson(v: unknown, field: protobuf.Field, keepZero: boolean): unkn
 }
 
 function toNumber(v: unknown): unknown {
-  if (v && typeof v === 'object' && 'low' in v && 'high' in v && typeof (v as { toNumber?: unknown }).toNumber === 'function') return (v as { toNumber(): number }).toNumber();
+  // int64 fields decode to Long objects when the `long` package is present.
+  const l = v as { low?: unknown; high?: unknown; toNumber?: () => number } | null;
+  if (l && typeof l === 'object' && 'low' in l && 'high' in l && typeof l.toNumber === 'function') return l.toNumber();
   return v;
 }
 

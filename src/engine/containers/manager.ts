@@ -51,6 +51,8 @@ interface Live {
   /** set while `runtime start` runs: an exit seen meanwhile is handled once start has recorded "running". */
   starting: boolean;
   startPromise: Promise<void> | null;
+  /** True when the runtime is known to hold no container for this id (saves a `runtime state` call per start). */
+  runtimeGone: boolean;
   pendingExit: number | null;
   removing: boolean;
 }
@@ -215,7 +217,7 @@ export class Manager implements ContainerManager {
         mounts: (spec.mounts ?? []).map((m) => ({ type: m.type ?? 'bind', source: m.source ?? '', destination: m.destination, options: m.options ?? [] })),
         ociSpec: spec,
       };
-      const l: Live = { rec: { info, manuallyStopped: false, hasBeenStarted: false, cgroupsPath }, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, startPromise: null, pendingExit: null, removing: false };
+      const l: Live = { rec: { info, manuallyStopped: false, hasBeenStarted: false, cgroupsPath }, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, startPromise: null, runtimeGone: true, pendingExit: null, removing: false };
       saveRecord(this.o.root, l.rec);
       this.live.set(id, l);
       this.reservedNames.delete(name);
@@ -235,9 +237,10 @@ export class Manager implements ContainerManager {
   private async ensureRuntimeContainer(l: Live): Promise<void> {
     const id = l.rec.info.id;
     const rt = this.rt(l);
-    const st = await rt.state(id);
+    const st = l.runtimeGone ? null : await rt.state(id);
     if (st && st.status === 'created' && fs.existsSync(path.join(this.bundle(id), 'attach'))) return;
     if (st) await rt.delete(id, true);
+    l.runtimeGone = false; // from here on a runtime container may exist
     this.exitWatcher.unwatch(id);
     removeExitFile(this.exitDir, id);
     const runDir = this.runDir(id);
@@ -274,6 +277,7 @@ export class Manager implements ContainerManager {
     }
     try {
       await this.rt(l).delete(id, true);
+      l.runtimeGone = true;
     } catch (err) {
       this.log(`container ${id.slice(0, 12)}: runtime delete failed: ${String(err)}`);
     }
@@ -640,7 +644,7 @@ export class Manager implements ContainerManager {
     await this.removeLeftovers(new Set(records.map((r) => r.info.id)));
     for (const rec of records) {
       if (this.live.has(rec.info.id)) continue;
-      const l: Live = { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, startPromise: null, pendingExit: null, removing: false };
+      const l: Live = { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, startPromise: null, runtimeGone: false, pendingExit: null, removing: false };
       this.live.set(rec.info.id, l);
       try {
         await this.recoverOne(l);

@@ -134,3 +134,4 @@ export function matchesFields(sel: FieldSelector, obj: object): boolean {
 export function openapiV2(): object { return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.34.0' }, paths: {}, definitions: {} }; }
 export function openapiV3Index(): object { return { paths: {} }; }
 export function openapiV3GroupVersion(_gv: string): object | null { return null; }
+export function schemaFor(_gvk: Gvk): object | null { return null; }

@@ -74,6 +74,12 @@ test('containers survive a SIGKILLed manager and are adopted by the next one', a
     assert.equal(stopped.state.exitCode, 0);
     assert.equal(await logText(b, 'survivor'), 'alive\nterm\n');
 
+    assert.equal(b.inspect('frozen').state.status, 'paused');
+    await assert.rejects(b.execCreate('frozen', { cmd: ['true'] }), /paused/);
+    await b.unpause('frozen');
+    assert.equal(b.inspect('frozen').state.status, 'running');
+    await b.remove('frozen', { force: true });
+
     await b.remove('survivor');
     await b.remove('quitter');
     assert.equal(b.list({ all: true }).length, 0);

@@ -598,6 +598,7 @@ export class Manager implements ContainerManager {
   async execCreate(ref: string, opts: ExecOptions): Promise<ExecInfo> {
     this.assertOpen();
     const l = this.get(ref);
+    if (l.rec.info.state.status === 'paused') throw failedPrecondition(`container "${l.rec.info.name}" is paused: unpause it before exec`);
     if (l.rec.info.state.status !== 'running') throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
     return this.execs.create(l.rec.info, opts);
   }

@@ -1,7 +1,7 @@
 /**
  * Manager A of the crash test, run as its own process so the test can SIGKILL it like a daemon
- * dying hard: opens a manager on the given dirs, starts a long-running container and one that exits
- * after 2 s, prints their ids as one JSON line, then idles until killed.
+ * dying hard: opens a manager on the given dirs, starts a long-running container, one that exits
+ * after 2 s and a paused one, prints their ids as one JSON line, then idles until killed.
  * Usage: node --import tsx crash-manager.ts <root> <runRoot> <snapDir> <runtime>
  */
 import { openManager } from './fixtures.js';
@@ -12,5 +12,8 @@ const long = await m.create({ image: 'busybox', name: 'survivor', cmd: ['sh', '-
 await m.start(long.id);
 const short = await m.create({ image: 'busybox', name: 'quitter', cmd: ['sh', '-c', 'sleep 2; echo bye; exit 6'] });
 await m.start(short.id);
-process.stdout.write(JSON.stringify({ long: long.id, short: short.id, pid: process.pid }) + '\n');
+const frozen = await m.create({ image: 'busybox', name: 'frozen', cmd: ['sleep', '60'] });
+await m.start(frozen.id);
+await m.pause(frozen.id);
+process.stdout.write(JSON.stringify({ long: long.id, short: short.id, frozen: frozen.id, pid: process.pid }) + '\n');
 setInterval(() => undefined, 1 << 30);

@@ -12,7 +12,7 @@ export function mergeEnv(base: string[], over: string[]): string[] {
   return [...out.values()];
 }
 
-export function effectiveConfig(id: string, options: CreateContainerOptions, image: ImageConfig, hostname: string): { config: ContainerInfo['config']; argv: string[] } {
+export function effectiveConfig(options: CreateContainerOptions, image: ImageConfig, hostname: string): { config: ContainerInfo['config']; argv: string[] } {
   const ic = image.config ?? {};
   const entrypoint = options.entrypoint ?? ic.Entrypoint ?? [];
   // Docker: a new entrypoint without a new cmd drops the image's Cmd.
@@ -20,7 +20,6 @@ export function effectiveConfig(id: string, options: CreateContainerOptions, ima
   const argv = [...entrypoint, ...cmd];
   if (argv.length === 0) throw invalidArgument(`container for image "${options.image}": no command specified`);
   for (const e of options.env ?? []) if (e === '' || e.startsWith('=')) throw invalidArgument(`invalid environment variable "${e}"`);
-  void id;
   const config: ContainerInfo['config'] = {
     env: mergeEnv(ic.Env ?? [], options.env ?? []),
     cmd,

@@ -17,17 +17,17 @@ import { ExitWatcher, OciRuntime, conmonCreate, connectAttach, readExitFile, rem
 import type { RuntimeName } from '../runtime/index.js';
 import type { ImageService, Snapshotter } from '../images/types.js';
 import type { AttachSession, ContainerEvent, ContainerInfo, ContainerManager, ContainerStats, CreateContainerOptions, ExecInfo, ExecOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
-import { effectiveConfig } from './container-config.js';
-import { containerHostname, writeEtcFiles } from './etc-files.js';
+import { buildContainer, normalizeCreateOptions } from './build-container.js';
 import { ExecSessions } from './exec-sessions.js';
+import { isUp, newLive, nowIso, safeReaddir, setState, settlesWithin } from './live.js';
+import type { Live } from './live.js';
 import type { RuntimeKit } from './kit.js';
 import { containerLogs } from './logs.js';
 import { generateName, newId, validateName } from './names.js';
 import { namespacesOf, psTable } from './proc-info.js';
-import { Backoff, shouldRestart, validateRestartPolicy } from './restart-policy.js';
+import { shouldRestart } from './restart-policy.js';
 import { parseSignal } from './signals.js';
 import { containerDir, loadRecords, saveRecord } from './store.js';
-import type { ContainerRecord } from './store.js';
 
 export interface ManagerOptions {
   root: string;
@@ -37,28 +37,6 @@ export interface ManagerOptions {
   runtime: RuntimeName;
   kit: RuntimeKit;
   logger?: (msg: string) => void;
-}
-
-const ZERO_TIME = '0001-01-01T00:00:00Z';
-const INIT_PATH = '/usr/bin/catatonit';
-
-interface Live {
-  rec: ContainerRecord;
-  waiters: Array<{ condition: WaitCondition; resolve: (r: { exitCode: number; error?: string }) => void }>;
-  exitListeners: Array<() => void>;
-  backoff: Backoff;
-  restartTimer: NodeJS.Timeout | null;
-  /** set while `runtime start` runs: an exit seen meanwhile is handled once start has recorded "running". */
-  starting: boolean;
-  startPromise: Promise<void> | null;
-  /** True when the runtime is known to hold no container for this id (saves a `runtime state` call per start). */
-  runtimeGone: boolean;
-  pendingExit: number | null;
-  removing: boolean;
-}
-
-function nowIso(): string {
-  return new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 }
 
 export class Manager implements ContainerManager {
@@ -152,20 +130,6 @@ export class Manager implements ContainerManager {
 
   private readonly reservedNames = new Set<string>();
 
-  private isUp(l: Live): boolean {
-    const s = l.rec.info.state.status;
-    return s === 'running' || s === 'paused';
-  }
-
-  private setState(l: Live, patch: Partial<ContainerInfo['state']>): void {
-    const st = { ...l.rec.info.state, ...patch };
-    st.running = st.status === 'running' || st.status === 'paused';
-    st.paused = st.status === 'paused';
-    st.restarting = st.status === 'restarting';
-    st.dead = st.status === 'dead';
-    l.rec.info.state = st;
-  }
-
   private nextExit(l: Live): Promise<void> {
     return new Promise((resolve) => l.exitListeners.push(resolve));
   }
@@ -174,60 +138,26 @@ export class Manager implements ContainerManager {
 
   async create(input: CreateContainerOptions): Promise<ContainerInfo> {
     this.assertOpen();
-    if (!input || typeof input !== 'object') throw invalidArgument('container options must be an object');
-    if (typeof input.image !== 'string' || input.image === '') throw invalidArgument('an image is required to create a container');
-    const options: CreateContainerOptions = { ...input };
-    options.restartPolicy = validateRestartPolicy(input.restartPolicy);
-    if (options.autoRemove && options.restartPolicy.name !== 'no') throw invalidArgument('conflicting options: restart policy and auto-remove');
-    const runtime = options.runtime ?? this.o.runtime;
-    if (runtime !== 'crun' && runtime !== 'runc') throw invalidArgument(`unknown runtime "${String(runtime)}"`);
-    options.runtime = runtime;
-    const net = options.networkMode ?? '';
-    if (!['', 'none', 'host', 'default', 'bridge'].includes(net)) throw notImplemented(`network mode "${net}" is not supported yet`);
-    if (options.stopTimeout !== undefined && (!Number.isInteger(options.stopTimeout) || options.stopTimeout < -1)) throw invalidArgument(`invalid stop timeout ${String(options.stopTimeout)}`);
-    if (options.stopSignal) parseSignal(options.stopSignal);
+    const options = normalizeCreateOptions(input, this.o.runtime);
     const name = input.name ? validateName(input.name) : generateName((n) => this.nameTaken(n));
     if (this.nameTaken(name)) throw alreadyExists(`container name "/${name}" is already in use`);
     const image = this.o.images.resolve(options.image);
     const id = newId();
-    const hostname = containerHostname(id, options);
-    const { config, argv } = effectiveConfig(id, options, image.config, hostname);
-    if (config.stopSignal) parseSignal(config.stopSignal);
-
-    this.reservedNames.add(name);
     const dir = this.dir(id);
+    this.reservedNames.add(name); // no await since the check above: two creates cannot both take it
     let prepared = false;
     try {
-      fs.mkdirSync(path.join(dir, 'bundle'), { recursive: true });
-      const snap = await this.o.snapshots.prepare(id, image.chainIds);
-      prepared = true;
-      const files = writeEtcFiles(dir, id, options);
-      const cgroupsPath = `/berth/${id}`;
-      const { spec, warnings } = await this.o.kit.buildSpec({
-        id, options, image: image.config, rootfs: snap.path, files, cgroupsPath,
-        ...(options.init ? { initPath: INIT_PATH } : {}),
-      });
-      for (const w of warnings) this.log(`container ${id.slice(0, 12)}: ${w}`);
-      fs.writeFileSync(path.join(this.bundle(id), 'config.json'), JSON.stringify(spec, null, 1));
-      const info: ContainerInfo = {
-        id, name, created: nowIso(), image: options.image, imageId: image.id,
-        path: argv[0]!, args: argv.slice(1), options, config,
-        state: { status: 'created', running: false, paused: false, restarting: false, oomKilled: false, dead: false, pid: 0, exitCode: 0, error: '', startedAt: ZERO_TIME, finishedAt: ZERO_TIME },
-        restartCount: 0, runtime, rootfs: snap.path, logPath: path.join(dir, 'ctr.log'), cgroupPath: cgroupsPath, namespaces: {},
-        mounts: (spec.mounts ?? []).map((m) => ({ type: m.type ?? 'bind', source: m.source ?? '', destination: m.destination, options: m.options ?? [] })),
-        ociSpec: spec,
-      };
-      const l: Live = { rec: { info, manuallyStopped: false, hasBeenStarted: false, cgroupsPath }, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, startPromise: null, runtimeGone: true, pendingExit: null, removing: false };
-      saveRecord(this.o.root, l.rec);
-      this.live.set(id, l);
-      this.reservedNames.delete(name);
+      const rec = await buildContainer({ snapshots: this.o.snapshots, kit: this.o.kit, log: this.log }, { id, name, dir, options, image, onPrepared: () => (prepared = true) });
+      saveRecord(this.o.root, rec);
+      this.live.set(id, newLive(rec, true));
       this.emit('create', id);
       return this.inspect(id);
     } catch (err) {
-      this.reservedNames.delete(name);
       if (prepared) await this.o.snapshots.remove(id).catch((e: unknown) => this.log(`cleanup of ${id}: ${String(e)}`));
       fs.rmSync(dir, { recursive: true, force: true });
       throw asBerthError(err);
+    } finally {
+      this.reservedNames.delete(name);
     }
   }
 
@@ -285,7 +215,7 @@ export class Manager implements ContainerManager {
     const startedMs = Date.parse(l.rec.info.state.startedAt);
     const upMs = Number.isFinite(startedMs) ? Date.now() - startedMs : 0;
     const wasStarted = l.rec.info.state.status !== 'created';
-    this.setState(l, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: nowIso() });
+    setState(l, { status: 'exited', pid: 0, exitCode: code, oomKilled: oom, finishedAt: nowIso() });
     this.execs.containerStopped(id);
     if (oom) this.emit('oom', id);
     this.emit('die', id, { exitCode: String(code) });
@@ -295,7 +225,7 @@ export class Manager implements ContainerManager {
     if (l.removing) return;
     const policy = l.rec.info.options.restartPolicy ?? { name: 'no' };
     if (wasStarted && shouldRestart(policy, code, l.rec.info.restartCount, l.rec.manuallyStopped)) {
-      this.setState(l, { status: 'restarting' });
+      setState(l, { status: 'restarting' });
       this.persist(l);
       const delay = l.backoff.next(upMs);
       l.restartTimer = setTimeout(() => {
@@ -357,7 +287,7 @@ export class Manager implements ContainerManager {
       await rt.delete(id, true).catch(() => undefined);
       // Docker's codes for a command that cannot be run: 127 not found, 126 not executable.
       const code = /not found|no such file/i.test(e.message) ? 127 : /permission denied/i.test(e.message) ? 126 : 128;
-      this.setState(l, { status: 'exited', pid: 0, exitCode: code, error: e.message, finishedAt: nowIso() });
+      setState(l, { status: 'exited', pid: 0, exitCode: code, error: e.message, finishedAt: nowIso() });
       this.persist(l);
       for (const f of l.exitListeners.splice(0)) f();
       throw new BerthError(e.code, `cannot start container "${l.rec.info.name}": ${e.message}`, { cause: err });
@@ -366,7 +296,7 @@ export class Manager implements ContainerManager {
     // after "running" is recorded, never before it.
     l.starting = false;
     l.rec.hasBeenStarted = true;
-    this.setState(l, { status: 'running', exitCode: 0, error: '', oomKilled: false, startedAt: nowIso() });
+    setState(l, { status: 'running', exitCode: 0, error: '', oomKilled: false, startedAt: nowIso() });
     this.persist(l);
     this.emit('start', id);
     if (l.pendingExit !== null) {
@@ -385,12 +315,12 @@ export class Manager implements ContainerManager {
     if (l.rec.info.state.status === 'restarting') {
       if (l.restartTimer) clearTimeout(l.restartTimer);
       l.restartTimer = null;
-      this.setState(l, { status: 'exited' });
+      setState(l, { status: 'exited' });
       this.persist(l);
       this.emit('stop', l.rec.info.id);
       return;
     }
-    if (!this.isUp(l)) {
+    if (!isUp(l)) {
       this.persist(l);
       return;
     }
@@ -401,7 +331,7 @@ export class Manager implements ContainerManager {
     const exited = this.nextExit(l);
     await this.signal(l, sig);
     const inTime = timeout < 0 ? await exited.then(() => true) : await settlesWithin(exited, timeout * 1000);
-    if (!inTime && this.isUp(l)) {
+    if (!inTime && isUp(l)) {
       await this.signal(l, 9);
       await settlesWithin(exited, 30_000);
     }
@@ -416,13 +346,13 @@ export class Manager implements ContainerManager {
     } catch (err) {
       // The process may have exited before its exit file was handled: then there is nothing to signal.
       const st = await this.rt(l).state(id).catch(() => null);
-      if (this.isUp(l) && st && st.status !== 'stopped') throw err;
+      if (isUp(l) && st && st.status !== 'stopped') throw err;
       return;
     }
     this.emit('kill', id, { signal: String(sig) });
     if (l.rec.info.state.status === 'paused' && (sig === 9 || sig === 15 || sig === parseSignal(l.rec.info.config.stopSignal, 'SIGTERM'))) {
       await this.rt(l).resume(id).catch(() => undefined);
-      if (l.rec.info.state.status === 'paused') this.setState(l, { status: 'running' });
+      if (l.rec.info.state.status === 'paused') setState(l, { status: 'running' });
     }
   }
 
@@ -430,7 +360,7 @@ export class Manager implements ContainerManager {
     this.assertOpen();
     const l = this.get(ref);
     const sig = parseSignal(signal, 'SIGKILL');
-    if (!this.isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    if (!isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
     // Docker: an explicit kill counts as a manual stop for restart policies.
     l.rec.manuallyStopped = true;
     this.persist(l);
@@ -440,7 +370,7 @@ export class Manager implements ContainerManager {
   async restart(ref: string, timeoutSeconds?: number): Promise<void> {
     this.assertOpen();
     const l = this.get(ref);
-    if (this.isUp(l) || l.rec.info.state.status === 'restarting') await this.stop(ref, timeoutSeconds);
+    if (isUp(l) || l.rec.info.state.status === 'restarting') await this.stop(ref, timeoutSeconds);
     l.rec.manuallyStopped = false;
     await this.startInternal(l);
     this.emit('restart', l.rec.info.id);
@@ -451,7 +381,7 @@ export class Manager implements ContainerManager {
     const l = this.get(ref);
     if (l.rec.info.state.status !== 'running') throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
     await this.rt(l).pause(l.rec.info.id);
-    this.setState(l, { status: 'paused' });
+    setState(l, { status: 'paused' });
     this.persist(l);
     this.emit('pause', l.rec.info.id);
   }
@@ -461,7 +391,7 @@ export class Manager implements ContainerManager {
     const l = this.get(ref);
     if (l.rec.info.state.status !== 'paused') throw failedPrecondition(`container "${l.rec.info.name}" is not paused`);
     await this.rt(l).resume(l.rec.info.id);
-    this.setState(l, { status: 'running' });
+    setState(l, { status: 'running' });
     this.persist(l);
     this.emit('unpause', l.rec.info.id);
   }
@@ -487,12 +417,12 @@ export class Manager implements ContainerManager {
     if (l.startPromise && !fromExit) await l.startPromise.catch(() => undefined);
     const exitCode = l.rec.info.state.exitCode;
     try {
-      if (this.isUp(l)) {
+      if (isUp(l)) {
         const exited = this.nextExit(l);
         await this.signal(l, 9).catch((err: unknown) => this.log(`remove ${id.slice(0, 12)}: kill: ${String(err)}`));
         await settlesWithin(exited, 15_000);
       }
-      this.setState(l, { status: 'removing' });
+      setState(l, { status: 'removing' });
       this.exitWatcher.unwatch(id);
       this.execs.containerStopped(id);
       await this.rt(l).delete(id, true);
@@ -502,7 +432,7 @@ export class Manager implements ContainerManager {
       removeExitFile(this.exitDir, id);
     } catch (err) {
       l.removing = false;
-      this.setState(l, { status: 'dead', error: asBerthError(err).message });
+      setState(l, { status: 'dead', error: asBerthError(err).message });
       if (fs.existsSync(this.dir(id))) this.persist(l);
       throw asBerthError(err);
     }
@@ -542,7 +472,7 @@ export class Manager implements ContainerManager {
 
   list(opts: { all?: boolean } = {}): ContainerInfo[] {
     return [...this.live.values()]
-      .filter((l) => opts.all || this.isUp(l) || l.rec.info.state.status === 'restarting')
+      .filter((l) => opts.all || isUp(l) || l.rec.info.state.status === 'restarting')
       .sort((a, b) => b.rec.info.created.localeCompare(a.rec.info.created))
       .map((l) => this.snapshot(l));
   }
@@ -553,8 +483,8 @@ export class Manager implements ContainerManager {
 
   private snapshot(l: Live): ContainerInfo {
     const info = structuredClone(l.rec.info);
-    info.namespaces = this.isUp(l) ? namespacesOf(info.state.pid) : {};
-    if (!this.isUp(l)) info.state.pid = 0;
+    info.namespaces = isUp(l) ? namespacesOf(info.state.pid) : {};
+    if (!isUp(l)) info.state.pid = 0;
     return info;
   }
 
@@ -566,7 +496,7 @@ export class Manager implements ContainerManager {
     }
     const o = { ...opts };
     if (o.tail === -1) delete o.tail;
-    return containerLogs(l.rec.info.logPath, o, () => this.closed || !this.live.has(l.rec.info.id) || !this.isUp(l));
+    return containerLogs(l.rec.info.logPath, o, () => this.closed || !this.live.has(l.rec.info.id) || !isUp(l));
   }
 
   async attach(ref: string, opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean }): Promise<AttachSession> {
@@ -591,7 +521,7 @@ export class Manager implements ContainerManager {
   async resize(ref: string, rows: number, cols: number): Promise<void> {
     const l = this.get(ref);
     if (!l.rec.info.options.tty) throw failedPrecondition(`container "${l.rec.info.name}" has no terminal`);
-    if (!this.isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    if (!isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
     resizeTerminal(this.bundle(l.rec.info.id), rows, cols);
   }
 
@@ -621,13 +551,13 @@ export class Manager implements ContainerManager {
 
   async stats(ref: string): Promise<ContainerStats> {
     const l = this.get(ref);
-    if (!this.isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    if (!isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
     return await this.o.kit.readStats(l.rec.cgroupsPath);
   }
 
   async top(ref: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }> {
     const l = this.get(ref);
-    if (!this.isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
+    if (!isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
     if (psArgs !== undefined && psArgs.trim() !== '' && psArgs.trim() !== '-ef') throw notImplemented(`top with ps arguments "${psArgs}" (only -ef columns are offered)`);
     const pids = await this.o.kit.readPids(l.rec.cgroupsPath);
     return psTable(pids);
@@ -645,7 +575,7 @@ export class Manager implements ContainerManager {
     await this.removeLeftovers(new Set(records.map((r) => r.info.id)));
     for (const rec of records) {
       if (this.live.has(rec.info.id)) continue;
-      const l: Live = { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, startPromise: null, runtimeGone: false, pendingExit: null, removing: false };
+      const l = newLive(rec, false);
       this.live.set(rec.info.id, l);
       try {
         await this.recoverOne(l);
@@ -693,8 +623,8 @@ export class Manager implements ContainerManager {
     if (st && st.status !== 'stopped') {
       // Still alive under its conmon: resume supervision (the exit file may already be there).
       await this.o.snapshots.mount(id).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: remount: ${String(err)}`));
-      if (st.status === 'paused') this.setState(l, { status: 'paused', pid: st.pid });
-      else if (st.status === 'running') this.setState(l, { status: 'running', pid: st.pid });
+      if (st.status === 'paused') setState(l, { status: 'paused', pid: st.pid });
+      else if (st.status === 'running') setState(l, { status: 'running', pid: st.pid });
       this.exitWatcher.watch(id, (code) => this.onExit(id, code));
       return;
     }
@@ -704,7 +634,7 @@ export class Manager implements ContainerManager {
         // Neither an exit file nor a runtime container (e.g. a reboot emptied the run dir).
         setTimeout(() => {
           const l2 = this.live.get(id);
-          if (l2 && !this.closed && this.isUp(l2)) {
+          if (l2 && !this.closed && isUp(l2)) {
             this.exitWatcher.unwatch(id);
             l2.rec.info.state.error = 'container state was lost while the daemon was down';
             this.handleExit(l2, 255).catch((err: unknown) => this.log(String(err)));
@@ -714,7 +644,7 @@ export class Manager implements ContainerManager {
       return;
     }
     if (s === 'restarting') {
-      this.setState(l, { status: 'exited' });
+      setState(l, { status: 'exited' });
       this.persist(l);
     }
     // Docker restarts always / unless-stopped containers (not stopped by hand) when the daemon starts.
@@ -737,26 +667,4 @@ export class Manager implements ContainerManager {
   private assertOpen(): void {
     if (this.closed) throw new BerthError('Unavailable', 'the container manager is closed');
   }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-/** Resolves true when p settles within ms, false otherwise; the timer never outlives the race. */
-function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    p.then(() => {
-      clearTimeout(t);
-      resolve(true);
-    }, () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
 }

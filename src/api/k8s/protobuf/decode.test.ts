@@ -132,3 +132,21 @@ function encodeUnknown(apiVersion: string, kind: string, contentEncoding = ''): 
   const typeMeta = Buffer.concat([str(1, apiVersion), str(2, kind)]);
   return Buffer.concat([Buffer.from('k8s\0'), Buffer.from([0x0a, typeMeta.length]), typeMeta, contentEncoding ? str(3, contentEncoding) : Buffer.alloc(0)]);
 }
+
+test('real helm 4 release Secrets (install POST, status PUTs) and its DeleteOptions', async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const release = (s: any) => JSON.parse(gunzipSync(Buffer.from(Buffer.from(s.data.release, 'base64').toString(), 'base64')).toString());
+  const created = decodeKubeProtobuf(fixture('helm-secret-create-1.bin')) as any;
+  assert.equal(created.kind, 'Secret');
+  assert.equal(created.type, 'helm.sh/release.v1');
+  assert.equal(created.metadata.name, 'sh.helm.release.v1.rel.v1');
+  assert.deepEqual({ ...created.metadata.labels, createdAt: 'x' }, { createdAt: 'x', name: 'rel', owner: 'helm', status: 'pending-install', version: '1' });
+  assert.equal(created.metadata.resourceVersion, undefined);
+  assert.equal(release(created).name, 'rel');
+  assert.equal(release(created).info.status, 'pending-install');
+  const updated = decodeKubeProtobuf(fixture('helm-secret-update-1.bin')) as any;
+  assert.equal(updated.metadata.labels.status, 'deployed');
+  assert.equal(updated.metadata.resourceVersion, undefined, 'helm PUTs without a resourceVersion');
+  assert.match(release(updated).manifest, /kind: ConfigMap/);
+  assert.deepEqual(decodeKubeProtobuf(fixture('helm-delete-options-1.bin')), { kind: 'DeleteOptions', apiVersion: 'v1' });
+});

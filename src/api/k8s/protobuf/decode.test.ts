@@ -14,13 +14,14 @@ function withoutNulls(v: unknown): unknown {
   return v;
 }
 
-test('real kubectl bodies decode to exactly what kubectl prints for --dry-run=client -o json', () => {
+test('real kubectl 1.32 and 1.34 bodies decode to exactly what kubectl prints for --dry-run=client -o json', () => {
   const names = ['configmap', 'secret', 'namespace', 'service', 'serviceaccount', 'deployment', 'job', 'cronjob', 'poddisruptionbudget', 'quota'];
-  for (const n of names) {
-    assert.ok(existsSync(new URL(`${n}.json`, fixtures)), `${n}.json fixture`);
-    const want = withoutNulls(JSON.parse(fixture(`${n}.json`).toString()));
-    // kubectl's dry-run prints PDB status counters the create body also carries; compare the whole object.
-    assert.deepEqual(decodeKubeProtobuf(fixture(`${n}.bin`)), want, n);
+  for (const dir of ['', 'kubectl-1.34/']) {
+    for (const n of names) {
+      assert.ok(existsSync(new URL(`${dir}${n}.json`, fixtures)), `${dir}${n}.json fixture`);
+      const want = withoutNulls(JSON.parse(fixture(`${dir}${n}.json`).toString()));
+      assert.deepEqual(decodeKubeProtobuf(fixture(`${dir}${n}.bin`)), want, `${dir}${n}`);
+    }
   }
 });
 

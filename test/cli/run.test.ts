@@ -1,8 +1,9 @@
 /** CLI end to end: run/create/start/exec exit codes, --rm, detached lifecycle, ps/inspect/stats/top, pause. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { busyboxImage } from '../helpers/test-image.js';
-import { startDaemon, teardown, type Daemon } from './harness.js';
+import { NODE_ARGS, runBerth, startDaemon, teardown, type Daemon } from './harness.js';
 
 let d: Daemon;
 before(async () => {
@@ -156,3 +157,42 @@ async function waitFor(cond: () => Promise<boolean>, timeoutMs = 10_000): Promis
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+test('OOM kill exits 137; SIGTERM to a foreground run is passed to the container', async () => {
+  const oom = await d.berth(['run', '--rm', '--memory', '8m', '--memory-swap', '8m', 'busybox', 'sh', '-c', 'a=$(head -c 100000000 /dev/zero | tr "\\0" a); echo ${#a}']);
+  assert.equal(oom.code, 137, oom.stderr);
+
+  const child = spawn(process.execPath, [...NODE_ARGS, 'run', '--rm', 'busybox', 'sh', '-c', 'trap "echo got-term; exit 42" TERM; echo ready; while true; do sleep 0.1; done'], {
+    env: { ...process.env, BERTH_HOST: d.host },
+  });
+  let out = '';
+  child.stdout.on('data', (c) => {
+    out += c;
+    if (out.includes('ready')) child.kill('SIGTERM');
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  assert.equal(out, 'ready\ngot-term\n');
+  assert.equal(code, 42);
+});
+
+test('logs -f follows until the container stops; exec -d; -H picks the daemon', async () => {
+  assert.equal((await d.berth(['run', '-d', '--name', 'counter', 'busybox', 'sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.3; done'])).code, 0);
+  const follow = await d.berth(['logs', '-f', '--tail', '2', 'counter'], { timeoutMs: 20_000 });
+  assert.equal(follow.code, 0, follow.stderr);
+  assert.match(follow.stdout, /line3\n$/);
+  const tail = await d.berth(['logs', '--tail', '1', 'counter']);
+  assert.equal(tail.stdout, 'line3\n');
+
+  assert.equal((await d.berth(['run', '-d', '--name', 'bg', 'busybox', 'sleep', '300'])).code, 0);
+  const detached = await d.berth(['exec', '-d', 'bg', 'sh', '-c', 'echo made > /tmp/marker']);
+  assert.deepEqual([detached.code, detached.stdout], [0, '']);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await d.berth(['exec', 'bg', 'cat', '/tmp/marker'])).stdout, 'made\n');
+
+  const viaFlag = await runBerth('unix:///nonexistent.sock', ['-H', d.host, 'ps', '-q']);
+  assert.equal(viaFlag.code, 0, viaFlag.stderr);
+  const noDaemon = await runBerth('unix:///nonexistent.sock', ['ps']);
+  assert.equal(noDaemon.code, 1);
+  assert.match(noDaemon.stderr, /Cannot connect to the berth daemon at unix:\/\/\/nonexistent.sock/);
+  assert.equal((await d.berth(['rm', '-f', 'bg', 'counter'])).code, 0);
+});

@@ -7,6 +7,7 @@ export { serverSideApply, updateManagedFieldsForUpdate, conflictMessage } from '
 export type { ManagedFieldsEntry, ApplyConflict, ApplyOptions, UpdateOptions } from './ssa/managed-fields.js';
 export { FieldSet, pathString } from './ssa/fieldset.js';
 export { decodeKubeProtobuf, encodeKubeProtobuf, protobufKinds, KUBE_PROTOBUF_MAGIC } from './protobuf/decode.js';
+export { findUnknownFields } from './openapi/unknown-fields.js';
 export { openapiV2, openapiV3Index, openapiV3GroupVersion, schemaFor, builtinGroupVersionPaths, customGroupVersionDocument } from './openapi/documents.js';
 export type { ExtraGroupVersion } from './openapi/documents.js';
 export { resolveSchema, propertySchema, itemsSchema, swaggerSchemaFor, definitionNameFor, BUNDLED_KUBE_VERSION } from './openapi/spec.js';

@@ -103,3 +103,28 @@ test('real kubectl: explain reads the schemas; create -f validates against them 
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('overlay: fields added after the bundled v1.22 are known (sidecars, pod OS, scheduling gates, CronJob time zones)', async () => {
+  const { findUnknownFields } = await import('./unknown-fields.js');
+  const podSpec = propertySchema(resolveSchema(schemaFor({ group: '', version: 'v1', kind: 'Pod' }) as any), 'spec')!;
+  const gates = propertySchema(podSpec, 'schedulingGates')!;
+  assert.equal(gates['x-kubernetes-patch-merge-key'], 'name');
+  const deployment = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', labels: { a: 'b' } },
+    spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: {
+      os: { name: 'linux' }, hostUsers: false, schedulingGates: [{ name: 'g' }],
+      initContainers: [{ name: 'proxy', image: 'envoy', restartPolicy: 'Always', resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }] }],
+      containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 80 }], resources: { limits: { cpu: '1' } }, lifecycle: { preStop: { sleep: { seconds: 5 } } }, readinessProbe: { grpc: { port: 9000 } } }],
+    } } },
+  };
+  assert.deepEqual(findUnknownFields(deployment, { group: 'apps', version: 'v1', kind: 'Deployment' }), []);
+  const bad = JSON.parse(JSON.stringify(deployment));
+  bad.spec.replicaz = 3;
+  bad.spec.template.spec.containers[0].imagePullPolice = 'Always';
+  bad.metadata.labelz = {};
+  assert.deepEqual(findUnknownFields(bad, { group: 'apps', version: 'v1', kind: 'Deployment' }).sort(), ['metadata.labelz', 'spec.replicaz', 'spec.template.spec.containers[0].imagePullPolice']);
+  const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '* * * * *', timeZone: 'Etc/UTC', jobTemplate: { spec: { podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [1] } }] }, template: { spec: { containers: [] } } } } } };
+  assert.deepEqual(findUnknownFields(cron, { group: 'batch', version: 'v1', kind: 'CronJob' }), []);
+  assert.deepEqual(findUnknownFields({ spec: { anything: 1 } }, null), []);
+  assert.deepEqual(findUnknownFields({ data: { k: 'v' }, extra: 1 }, { group: '', version: 'v1', kind: 'ConfigMap' }), ['extra']);
+});

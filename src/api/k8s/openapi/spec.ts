@@ -6,32 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Gvk } from '../types.js';
+import { applyOverlay } from './overlay.js';
+import type { OpenApiSchema } from './schema.js';
 import { isPlainObject } from '../types.js';
 
-/** An OpenAPI schema node as Kubernetes writes them (v2 and v3 share these keys). */
-export interface OpenApiSchema {
-  $ref?: string;
-  allOf?: OpenApiSchema[];
-  type?: string;
-  format?: string;
-  description?: string;
-  properties?: Record<string, OpenApiSchema>;
-  additionalProperties?: OpenApiSchema | boolean;
-  items?: OpenApiSchema;
-  required?: string[];
-  enum?: unknown[];
-  default?: unknown;
-  'x-kubernetes-group-version-kind'?: Gvk[];
-  'x-kubernetes-patch-merge-key'?: string;
-  'x-kubernetes-patch-strategy'?: string;
-  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
-  'x-kubernetes-list-map-keys'?: string[];
-  'x-kubernetes-map-type'?: 'atomic' | 'granular';
-  'x-kubernetes-int-or-string'?: boolean;
-  'x-kubernetes-preserve-unknown-fields'?: boolean;
-  'x-kubernetes-embedded-resource'?: boolean;
-  [ext: string]: unknown;
-}
+export type { OpenApiSchema } from './schema.js';
 
 export interface SwaggerSpec {
   swagger: string;
@@ -89,6 +68,7 @@ function load(): { spec: SwaggerSpec; byGvk: Map<string, string> } {
   const raw = gunzipSync(readFileSync(new URL('./data/swagger-1.22.json.gz', import.meta.url)));
   const spec = JSON.parse(raw.toString('utf8')) as SwaggerSpec;
   spec.info = { title: 'Kubernetes', version: BUNDLED_KUBE_VERSION };
+  applyOverlay(spec.definitions);
   deriveAutoscalingV2(spec);
   addFieldValidation(spec);
   const byGvk = new Map<string, string>();

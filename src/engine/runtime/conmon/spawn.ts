@@ -94,14 +94,15 @@ class MessageReader {
   }
 }
 
-function launch(args: string[], pipes: number): { sync: MessageReader; extra: Array<Readable & Writable>; exited: Promise<number> } {
+function launch(args: string[], pipes: number, cwd: string): { sync: MessageReader; extra: Array<Readable & Writable>; exited: Promise<number> } {
   const env: NodeJS.ProcessEnv = { ...process.env, _OCI_SYNCPIPE: '3' };
   if (pipes >= 2) env._OCI_STARTPIPE = '4';
   if (pipes >= 3) env._OCI_ATTACHPIPE = '5';
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'ignore', 'ignore'];
   for (let i = 0; i < pipes; i++) stdio.push('pipe');
   // detached: own session and process group, so signals aimed at the daemon's group miss it.
-  const child = spawn(CONMON, args, { stdio, env, detached: true });
+  // cwd: conmon (cgroup v1) drops an "oom" marker file in its working directory.
+  const child = spawn(CONMON, args, { stdio, env, detached: true, cwd });
   const exited = new Promise<number>((resolve) => {
     child.on('error', () => resolve(-1));
     child.on('exit', (code) => resolve(code ?? -1));
@@ -125,7 +126,7 @@ async function firstPid(sync: MessageReader, exited: Promise<number>, what: stri
 
 /** `runtime create` under conmon. Resolves with the container's init pid once it is created (not started). */
 export async function conmonCreate(o: ConmonCommon): Promise<{ pid: number }> {
-  const { sync, exited } = launch(baseArgs(o), 1);
+  const { sync, exited } = launch(baseArgs(o), 1, o.persistDir ?? o.bundle);
   try {
     return { pid: await firstPid(sync, exited, `create container "${o.name}"`) };
   } finally {
@@ -147,7 +148,7 @@ export interface ConmonExec {
 export async function conmonExec(o: ConmonCommon, processSpecPath: string, beforeStart?: () => Promise<void>): Promise<ConmonExec> {
   const args = [...baseArgs(o), '--exec', '--exec-process-spec', processSpecPath];
   if (beforeStart) args.push('--exec-attach');
-  const { sync, extra, exited } = launch(args, beforeStart ? 3 : 1);
+  const { sync, extra, exited } = launch(args, beforeStart ? 3 : 1, o.persistDir ?? o.bundle);
   const what = `exec in container "${o.name}"`;
   try {
     if (beforeStart) {

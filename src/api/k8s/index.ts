@@ -3,7 +3,7 @@ export * from './types.js';
 export { applyJsonPatch, parsePointer } from './patch/json-patch.js';
 export { applyMergePatch, createMergePatch } from './patch/merge-patch.js';
 export { applyStrategicMergePatch, strategicMerge } from './patch/strategic-merge-patch.js';
-export { serverSideApply, updateManagedFieldsForUpdate, conflictMessage } from './ssa/managed-fields.js';
+export { serverSideApply, updateManagedFieldsForUpdate, conflictMessage, conflictStatus } from './ssa/managed-fields.js';
 export type { ManagedFieldsEntry, ApplyConflict, ApplyOptions, UpdateOptions } from './ssa/managed-fields.js';
 export { FieldSet, pathString } from './ssa/fieldset.js';
 export { decodeKubeProtobuf, encodeKubeProtobuf, protobufKinds, KUBE_PROTOBUF_MAGIC } from './protobuf/decode.js';

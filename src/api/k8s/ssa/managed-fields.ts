@@ -27,7 +27,8 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-export interface ApplyConflict { manager: string; field: string }
+/** One conflicting field: the other manager (with its operation and apiVersion) and the path as kube prints it. */
+export interface ApplyConflict { manager: string; field: string; operation?: 'Apply' | 'Update'; apiVersion?: string }
 
 interface Entry { e: ManagedFieldsEntry; set: FieldSet }
 
@@ -128,7 +129,7 @@ export function serverSideApply(live: object | null, applied: object, opts: Appl
   const conflicts: ApplyConflict[] = [];
   for (const { e, set } of entries) {
     if (sameKey(e, opts.manager, 'Apply', sub) || e.manager === opts.manager) continue;
-    for (const p of set.intersection(changed).members()) conflicts.push({ manager: e.manager, field: pathString(p) });
+    for (const p of set.intersection(changed).members()) conflicts.push({ manager: e.manager, field: pathString(p), operation: e.operation, apiVersion: e.apiVersion });
   }
   if (conflicts.length > 0 && !opts.force) return { object: cloneJson(live ?? {}), conflicts };
 
@@ -169,12 +170,36 @@ function pruneEmptyParents(obj: unknown, path: readonly string[], owned: FieldSe
   }
 }
 
+/** kube's printManager: Update managers are named with the apiVersion they wrote. */
+function printManager(c: ApplyConflict): string {
+  return c.operation === 'Update' && c.apiVersion ? `"${c.manager}" using ${c.apiVersion}` : `"${c.manager}"`;
+}
+
+/** The message kube-apiserver gives a 409 apply conflict. */
 export function conflictMessage(conflicts: ApplyConflict[]): string {
-  const byManager = new Map<string, string[]>();
-  for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.field]);
-  const n = conflicts.length;
-  const parts = [...byManager].map(([m, fields]) => `conflict${fields.length > 1 ? 's' : ''} with "${m}":\n- ${fields.join('\n- ')}`);
-  return `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${parts.join('\n')}`;
+  if (conflicts.length === 1) return `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0]!)}: ${conflicts[0]!.field}`;
+  const byManager = new Map<string, { c: ApplyConflict; fields: string[] }>();
+  for (const c of conflicts) {
+    const key = printManager(c);
+    const e = byManager.get(key) ?? { c, fields: [] };
+    e.fields.push(c.field);
+    byManager.set(key, e);
+  }
+  const lines: string[] = [];
+  for (const key of [...byManager.keys()].sort()) {
+    lines.push(`conflicts with ${key}:`);
+    for (const f of byManager.get(key)!.fields) lines.push(`- ${f}`);
+  }
+  return `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+}
+
+/** The full metav1.Status of an apply conflict (409 Conflict with FieldManagerConflict causes), to send as is. */
+export function conflictStatus(conflicts: ApplyConflict[]): Record<string, unknown> {
+  return {
+    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: conflictMessage(conflicts), reason: 'Conflict',
+    details: { causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c)}`, field: c.field })) },
+    code: 409,
+  };
 }
 
 export interface UpdateOptions {

@@ -73,9 +73,9 @@ test('SSA: re-applying the same config changes nothing and keeps the time', () =
 test('SSA conflict between two managers; same value shares ownership; force takes it over', () => {
   const a = serverSideApply(null, config(2), { manager: 'alice', force: false, gvk, now: T1 }).object;
   const clash = serverSideApply(a, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 5 } }, { manager: 'bob', force: false, gvk, now: T2 });
-  assert.deepEqual(clash.conflicts, [{ manager: 'alice', field: '.spec.replicas' }]);
+  assert.deepEqual(clash.conflicts, [{ manager: 'alice', field: '.spec.replicas', operation: 'Apply', apiVersion: 'apps/v1' }]);
   assert.equal((clash.object as any).spec.replicas, 2, 'nothing applied on conflict');
-  assert.match(conflictMessage(clash.conflicts), /Apply failed with 1 conflict: conflict with "alice":\n- \.spec\.replicas/);
+  assert.equal(conflictMessage(clash.conflicts), 'Apply failed with 1 conflict: conflict with "alice": .spec.replicas');
 
   const shared = serverSideApply(a, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2 } }, { manager: 'bob', force: false, gvk, now: T2 });
   assert.deepEqual(shared.conflicts, []);
@@ -123,7 +123,10 @@ test('Update ownership: create, edit by another manager, then apply conflicts wi
   assert.equal(createEntry.fieldsV1['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"nginx"}']['f:image'], undefined);
 
   const apply = serverSideApply(afterEdit, config(1, 'nginx:applied'), { manager: 'kubectl', force: false, gvk, now: T2 });
-  assert.deepEqual(apply.conflicts, [{ manager: 'kubectl-edit', field: '.spec.template.spec.containers[name="nginx"].image' }]);
+  assert.deepEqual(apply.conflicts, [{ manager: 'kubectl-edit', field: '.spec.template.spec.containers[name="nginx"].image', operation: 'Update', apiVersion: 'apps/v1' }]);
+  assert.equal(conflictMessage(apply.conflicts), 'Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.template.spec.containers[name="nginx"].image');
+  const two = conflictMessage([...apply.conflicts, { manager: 'kubectl-edit', field: '.spec.replicas', operation: 'Update', apiVersion: 'apps/v1' }, { manager: 'a', field: '.x', operation: 'Apply' }]);
+  assert.equal(two, 'Apply failed with 3 conflicts: conflicts with "a":\n- .x\nconflicts with "kubectl-edit" using apps/v1:\n- .spec.template.spec.containers[name="nginx"].image\n- .spec.replicas');
 
   // The same manager updating again merges into its one entry.
   const again = JSON.parse(JSON.stringify(afterEdit));
@@ -149,5 +152,5 @@ test('SSA on a kind without a schema (custom resource): maps are granular, lists
   const v1 = mf(object)[0].fieldsV1;
   assert.deepEqual(v1['f:spec'], { '.': {}, 'f:size': {}, 'f:tags': {} });
   const clash = serverSideApply(object, { ...cr, spec: { size: 4 } }, { manager: 'other', force: false, gvk: crGvk, now: T2, schema: null });
-  assert.deepEqual(clash.conflicts, [{ manager: 'm', field: '.spec.size' }]);
+  assert.deepEqual(clash.conflicts.map((c) => [c.manager, c.field]), [['m', '.spec.size']]);
 });

@@ -249,6 +249,7 @@ export class Manager implements ContainerManager {
   async start(ref: string): Promise<void> {
     this.assertOpen();
     const l = this.get(ref);
+    if (l.startPromise) return l.startPromise; // a start already in flight: share it
     const s = l.rec.info.state.status;
     if (s === 'running') return;
     if (s === 'paused') throw failedPrecondition(`container "${l.rec.info.name}" is paused: unpause it instead`);

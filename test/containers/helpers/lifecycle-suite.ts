@@ -214,6 +214,15 @@ export function lifecycleSuite(runtime: 'crun' | 'runc'): void {
       assert.ok(events.some((e) => e.id === c.id && e.action === 'destroy'));
     });
 
+    test('concurrent starts share one start', async () => {
+      const c = await m.create({ image: 'busybox', cmd: ['sleep', '60'], runtime });
+      await Promise.all([m.start(c.id), m.start(c.id), m.start(c.id)]);
+      const info = m.inspect(c.id);
+      assert.equal(info.state.status, 'running');
+      assert.equal(events.filter((e) => e.id === c.id && e.action === 'start').length, 1);
+      await m.remove(c.id, { force: true });
+    });
+
     test('restart stops and starts again', async () => {
       const c = await run(['sh', '-c', 'echo started; trap "exit 0" TERM; while :; do sleep 0.1; done']);
       await until('first start logged', async () => text(await allLogs(m, c.id)) === 'started\n');

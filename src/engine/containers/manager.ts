@@ -62,7 +62,7 @@ export class Manager implements ContainerManager {
       emit: (action, id, attrs) => this.emit(action, id, attrs),
       log: this.log,
     });
-    // An EventEmitter with no 'error' listener throws; events are never errors here.
+    // Any number of API event streams may subscribe.
     this.events.setMaxListeners(0);
   }
 

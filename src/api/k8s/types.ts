@@ -71,3 +71,15 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function cloneJson<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
+
+/**
+ * Own-property access for keys that come from requests. A key such as "__proto__" is legal data
+ * (a ConfigMap key, for one); plain `obj[k]` would read or replace the prototype instead.
+ */
+export function getOwn(obj: Record<string, unknown>, k: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, k) ? obj[k] : undefined;
+}
+
+export function setOwn(obj: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+}

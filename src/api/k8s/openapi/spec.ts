@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Gvk } from '../types.js';
 import { applyOverlay } from './overlay.js';
 import type { OpenApiSchema } from './schema.js';
-import { isPlainObject } from '../types.js';
+import { getOwn, isPlainObject } from '../types.js';
 
 export type { OpenApiSchema } from './schema.js';
 
@@ -89,7 +89,7 @@ export function definitionNameFor(gvk: Gvk): string | undefined {
 }
 
 export function definition(name: string): OpenApiSchema | undefined {
-  return load().spec.definitions[name];
+  return getOwn(load().spec.definitions, name) as OpenApiSchema | undefined;
 }
 
 /** Follows $ref (v2 "#/definitions/x" or v3 "#/components/schemas/x") and a single-element allOf. */
@@ -122,7 +122,7 @@ function withoutRef(s: OpenApiSchema): OpenApiSchema {
 export function propertySchema(s: OpenApiSchema | undefined, name: string): OpenApiSchema | undefined {
   const r = resolveSchema(s);
   if (!r) return undefined;
-  const p = r.properties?.[name];
+  const p = r.properties ? (getOwn(r.properties, name) as OpenApiSchema | undefined) : undefined;
   if (p) return p;
   if (isPlainObject(r.additionalProperties)) return r.additionalProperties as OpenApiSchema;
   return undefined;

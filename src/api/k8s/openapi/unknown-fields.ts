@@ -7,7 +7,7 @@
 import { resolveSchema, swaggerSchemaFor } from './spec.js';
 import type { OpenApiSchema } from './schema.js';
 import type { Gvk } from '../types.js';
-import { isPlainObject } from '../types.js';
+import { getOwn, isPlainObject } from '../types.js';
 
 /** Paths (kube's format: spec.template.spec.containers[0].foo) of undeclared fields, in document order. */
 export function findUnknownFields(obj: unknown, schemaOrGvk: OpenApiSchema | Gvk | null): string[] {
@@ -30,7 +30,7 @@ function walk(v: unknown, s: OpenApiSchema | undefined, path: string, out: strin
   if (r.properties) {
     for (const [k, x] of Object.entries(v)) {
       const p = path ? `${path}.${k}` : k;
-      const child = r.properties[k];
+      const child = getOwn(r.properties, k) as OpenApiSchema | undefined;
       if (child) walk(x, child, p, out);
       else if (isPlainObject(r.additionalProperties)) walk(x, r.additionalProperties, p, out);
       else if (r.additionalProperties !== true) out.push(p);

@@ -3,7 +3,7 @@
  * operation (bad op, missing path, failed `test`) throws InvalidArgument and leaves nothing changed.
  */
 import { invalidArgument } from '../../../base/errors.js';
-import { cloneJson, deepEqual, isPlainObject } from '../types.js';
+import { cloneJson, deepEqual, getOwn, isPlainObject, setOwn } from '../types.js';
 
 /** "/a/b~1c/~0d" → ["a","b/c","~d"] */
 export function parsePointer(ptr: string): string[] {
@@ -28,7 +28,7 @@ function parentOf(doc: unknown, toks: string[], ptr: string): unknown {
   let cur = doc;
   for (const t of toks.slice(0, -1)) {
     if (Array.isArray(cur)) cur = cur[arrayIndex(t, cur.length, false, ptr)];
-    else if (isPlainObject(cur) && Object.prototype.hasOwnProperty.call(cur, t)) cur = cur[t];
+    else if (isPlainObject(cur) && Object.prototype.hasOwnProperty.call(cur, t)) cur = getOwn(cur, t);
     else throw invalidArgument(`json patch: path "${ptr}" does not exist`);
   }
   if (!Array.isArray(cur) && !isPlainObject(cur)) throw invalidArgument(`json patch: path "${ptr}" does not name a location inside an object or array`);
@@ -43,7 +43,7 @@ function getAt(doc: unknown, ptr: string): unknown {
   if (Array.isArray(parent)) return parent[arrayIndex(last, parent.length, false, ptr)];
   const o = parent as Record<string, unknown>;
   if (!Object.prototype.hasOwnProperty.call(o, last)) throw invalidArgument(`json patch: path "${ptr}" does not exist`);
-  return o[last];
+  return getOwn(o, last);
 }
 
 /** Returns the new root (the root changes when the path is ""). */
@@ -53,7 +53,7 @@ function addAt(doc: unknown, ptr: string, value: unknown): unknown {
   const parent = parentOf(doc, toks, ptr);
   const last = toks[toks.length - 1]!;
   if (Array.isArray(parent)) parent.splice(arrayIndex(last, parent.length, true, ptr), 0, value);
-  else (parent as Record<string, unknown>)[last] = value;
+  else setOwn(parent as Record<string, unknown>, last, value);
   return doc;
 }
 

@@ -168,3 +168,17 @@ test('SMP: custom resources are refused as 415 UnsupportedMediaType; bad directi
   assert.throws(() => applyStrategicMergePatch(deployment(), { metadata: { $patch: 'explode' } }, deployGvk), (e) => isBerthError(e, 'InvalidArgument'));
   assert.throws(() => applyStrategicMergePatch(deployment(), [1], deployGvk), (e) => isBerthError(e, 'InvalidArgument'));
 });
+
+test('"__proto__" keys are data: kept as own keys, never touching Object.prototype', () => {
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } };
+  const evil = JSON.parse('{"data":{"__proto__":{"polluted":"yes"}},"__proto__":{"polluted":"yes"}}');
+  const smp = applyStrategicMergePatch(cm, evil, { group: '', version: 'v1', kind: 'ConfigMap' }) as any;
+  const mp = applyMergePatch(cm, evil) as any;
+  const jp = applyJsonPatch(cm, [{ op: 'add', path: '/data/__proto__', value: { polluted: 'yes' } }]) as any;
+  assert.equal(({} as any).polluted, undefined);
+  for (const out of [smp, mp, jp]) {
+    assert.ok(Object.prototype.hasOwnProperty.call(out.data, '__proto__'));
+    assert.equal(Object.getPrototypeOf(out.data), Object.prototype);
+    assert.equal(JSON.parse(JSON.stringify(out)).data.__proto__.polluted, 'yes');
+  }
+});

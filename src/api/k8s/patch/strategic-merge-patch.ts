@@ -12,7 +12,7 @@
 import { BerthError, invalidArgument } from '../../../base/errors.js';
 import { itemsSchema, propertySchema, resolveSchema, swaggerSchemaFor, type OpenApiSchema } from '../openapi/spec.js';
 import type { Gvk } from '../types.js';
-import { cloneJson, deepEqual, isPlainObject } from '../types.js';
+import { cloneJson, deepEqual, getOwn, isPlainObject, setOwn } from '../types.js';
 
 const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -76,11 +76,11 @@ function mergeMap(original: Obj, patch: Obj, schema: OpenApiSchema | undefined, 
     const vals = patch[k];
     delete patch[k];
     if (!Array.isArray(vals)) throw invalidArgument(`strategic merge patch: ${k} at ${path || '/'} must be a list`);
-    const cur = original[field];
+    const cur = getOwn(original, field);
     if (Array.isArray(cur)) {
       const kept = cur.filter((x) => !vals.some((v) => deepEqual(v, x)));
       if (kept.length === 0) delete original[field];
-      else original[field] = kept;
+      else setOwn(original, field, kept);
     }
   }
 
@@ -99,20 +99,20 @@ function mergeMap(original: Obj, patch: Obj, schema: OpenApiSchema | undefined, 
     if (pv === null) { delete original[k]; continue; }
     const childSchema = propertySchema(schema, k);
     const meta = patchMeta(childSchema);
-    const ov = original[k];
-    if (meta.strategies.includes('replace')) { original[k] = stripDirectives(pv); continue; }
+    const ov = getOwn(original, k);
+    if (meta.strategies.includes('replace')) { setOwn(original, k, stripDirectives(pv)); continue; }
     if (isPlainObject(pv)) {
-      original[k] = mergeMap(isPlainObject(ov) ? ov : {}, pv, childSchema, childPath);
+      setOwn(original, k, mergeMap(isPlainObject(ov) ? ov : {}, pv, childSchema, childPath));
     } else if (Array.isArray(pv)) {
-      original[k] = mergeList(Array.isArray(ov) ? ov : [], pv, childSchema, meta, childPath);
+      setOwn(original, k, mergeList(Array.isArray(ov) ? ov : [], pv, childSchema, meta, childPath));
     } else {
-      original[k] = pv;
+      setOwn(original, k, pv);
     }
   }
 
   for (const [field, order] of orders) {
-    const list = original[field];
-    if (Array.isArray(list)) original[field] = applyElementOrder(list, order, patchMeta(propertySchema(schema, field)).mergeKey);
+    const list = getOwn(original, field);
+    if (Array.isArray(list)) setOwn(original, field, applyElementOrder(list, order, patchMeta(propertySchema(schema, field)).mergeKey));
   }
   return original;
 }
@@ -171,7 +171,7 @@ function stripDirectives(v: unknown): unknown {
   for (const [k, x] of Object.entries(v)) {
     if (k.startsWith('$')) continue;
     if (x === null) continue;
-    out[k] = stripDirectives(x);
+    setOwn(out, k, stripDirectives(x));
   }
   return out;
 }

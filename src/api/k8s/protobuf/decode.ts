@@ -70,7 +70,7 @@ export function decodeKubeProtobuf(body: Buffer): object {
   const apiVersion: string = envelope.typeMeta?.apiVersion ?? '';
   const kind: string = envelope.typeMeta?.kind ?? '';
   if (envelope.contentEncoding) throw unsupported(`content encoding "${envelope.contentEncoding}"`);
-  const typeName = kind === 'DeleteOptions' ? DELETE_OPTIONS : KINDS[`${apiVersion}/${kind}`];
+  const typeName = kind === 'DeleteOptions' ? DELETE_OPTIONS : (Object.prototype.hasOwnProperty.call(KINDS, `${apiVersion}/${kind}`) ? KINDS[`${apiVersion}/${kind}`] : undefined);
   if (!typeName) throw unsupported(`${apiVersion || '<no apiVersion>'}, Kind=${kind || '<no kind>'}`);
   const type = t.lookupType(typeName);
   let msg: Record<string, unknown>;
@@ -94,7 +94,7 @@ function messageToJson(msg: Record<string, unknown>, type: protobuf.Type): Json 
       const m = v as Record<string, unknown>;
       if (Object.keys(m).length === 0) continue;
       const conv: Json = {};
-      for (const [k, x] of Object.entries(m)) conv[k] = valueToJson(x, field, true);
+      for (const [k, x] of Object.entries(m)) Object.defineProperty(conv, k, { value: valueToJson(x, field, true), enumerable: true, writable: true, configurable: true });
       out[field.name] = conv;
       continue;
     }

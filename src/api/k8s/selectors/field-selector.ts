@@ -6,7 +6,7 @@
  */
 import { invalidArgument } from '../../../base/errors.js';
 import type { FieldRequirement, FieldSelector } from '../types.js';
-import { isPlainObject } from '../types.js';
+import { getOwn, isPlainObject } from '../types.js';
 
 /** Splits on unescaped commas. */
 function splitTerms(s: string): string[] {
@@ -57,7 +57,7 @@ export function fieldValue(obj: unknown, path: string): string {
   let cur: unknown = obj;
   for (const part of path.split('.')) {
     if (!isPlainObject(cur)) return '';
-    cur = cur[part];
+    cur = getOwn(cur, part);
   }
   if (cur === undefined || cur === null) return '';
   if (typeof cur === 'string') return cur;

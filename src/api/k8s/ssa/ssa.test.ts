@@ -154,3 +154,11 @@ test('SSA on a kind without a schema (custom resource): maps are granular, lists
   const clash = serverSideApply(object, { ...cr, spec: { size: 4 } }, { manager: 'other', force: false, gvk: crGvk, now: T2, schema: null });
   assert.deepEqual(clash.conflicts.map((c) => [c.manager, c.field]), [['m', '.spec.size']]);
 });
+
+test('SSA with a "__proto__" data key keeps it as data', () => {
+  const cm = JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"__proto__":"x","a":"1"}}');
+  const { object } = serverSideApply(null, cm, { manager: 'm', force: false, gvk: { group: '', version: 'v1', kind: 'ConfigMap' }, now: T1 });
+  assert.equal(({} as any).x, undefined);
+  assert.deepEqual(Object.keys((object as any).data).sort(), ['__proto__', 'a']);
+  assert.ok((object as any).metadata.managedFields[0].fieldsV1['f:data']['f:__proto__']);
+});

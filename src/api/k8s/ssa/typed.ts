@@ -9,7 +9,7 @@
  * schema does not declare), or an empty/null value — exactly structured-merge-diff's ToFieldSet.
  */
 import { itemsSchema, propertySchema, resolveSchema, type OpenApiSchema } from '../openapi/spec.js';
-import { deepEqual, isPlainObject } from '../types.js';
+import { deepEqual, getOwn, isPlainObject, setOwn } from '../types.js';
 import { FieldSet, fieldPE, keyPE, valuePE } from './fieldset.js';
 
 type ListKind = { kind: 'atomic' } | { kind: 'set' } | { kind: 'map'; keys: string[] };
@@ -115,7 +115,7 @@ function walk(a: unknown, b: unknown, schema: OpenApiSchema | undefined, path: s
     for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) {
       const childPath = [...path, fieldPE(k)];
       const childSchema = propertySchema(schema, k);
-      const av = ao[k], bv = bo[k];
+      const av = getOwn(ao, k), bv = getOwn(bo, k);
       walk(av, bv, childSchema, childPath, c, comparing);
       const member = (v: unknown) => v === null || (isPlainObject(v) && Object.keys(v).length === 0) || !declares(schema, k) || (comparing && isMapType(childSchema));
       if (av === undefined && bv !== undefined && member(bv)) c.added.insert(childPath);
@@ -148,7 +148,7 @@ export function mergeApplied(live: unknown, applied: unknown, schema: OpenApiSch
   if (kind === 'leaf') return applied;
   if (kind === 'object') {
     const out: Record<string, unknown> = isPlainObject(live) ? { ...live } : {};
-    for (const [k, v] of Object.entries(applied as Record<string, unknown>)) out[k] = mergeApplied(out[k], v, propertySchema(schema, k));
+    for (const [k, v] of Object.entries(applied as Record<string, unknown>)) setOwn(out, k, mergeApplied(getOwn(out, k), v, propertySchema(schema, k)));
     return out;
   }
   const lk = listKind(schema && resolveSchema(schema));
@@ -176,10 +176,10 @@ export function removeAtPath(obj: unknown, path: readonly string[], schema: Open
     if (pe.startsWith('f:')) {
       if (!isPlainObject(cur)) return false;
       const k = pe.slice(2);
-      if (!(k in cur)) return false;
+      if (!Object.prototype.hasOwnProperty.call(cur, k)) return false;
       if (last) { delete cur[k]; return true; }
       s = propertySchema(s, k);
-      cur = cur[k];
+      cur = getOwn(cur, k);
     } else {
       if (!Array.isArray(cur)) return false;
       const lk = listKind(s && resolveSchema(s));
@@ -201,7 +201,7 @@ export function valueAtPath(obj: unknown, path: readonly string[], schema: OpenA
     if (pe.startsWith('f:')) {
       if (!isPlainObject(cur)) return undefined;
       s = propertySchema(s, pe.slice(2));
-      cur = cur[pe.slice(2)];
+      cur = getOwn(cur, pe.slice(2));
     } else {
       if (!Array.isArray(cur)) return undefined;
       const lk = listKind(s && resolveSchema(s));
@@ -219,6 +219,6 @@ export function dropNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropNulls);
   if (!isPlainObject(v)) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = dropNulls(x);
+  for (const [k, x] of Object.entries(v)) if (x !== null) setOwn(out, k, dropNulls(x));
   return out;
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Gvk } from '../types.js';
 import { applyOverlay } from './overlay.js';
+import { dataFilePath } from '../data-file.js';
 import type { OpenApiSchema } from './schema.js';
 import { getOwn, isPlainObject } from '../types.js';
 
@@ -65,7 +66,7 @@ function addFieldValidation(spec: SwaggerSpec): void {
 
 function load(): { spec: SwaggerSpec; byGvk: Map<string, string> } {
   if (cached) return cached;
-  const raw = gunzipSync(readFileSync(new URL('./data/swagger-1.22.json.gz', import.meta.url)));
+  const raw = gunzipSync(readFileSync(dataFilePath(import.meta.url, './data/swagger-1.22.json.gz')));
   const spec = JSON.parse(raw.toString('utf8')) as SwaggerSpec;
   spec.info = { title: 'Kubernetes', version: BUNDLED_KUBE_VERSION };
   applyOverlay(spec.definitions);

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { BerthError, invalidArgument } from '../../../base/errors.js';
+import { dataFilePath } from '../data-file.js';
 
 const PROTO_FILES = ['runtime', 'meta', 'intstr', 'resource', 'core', 'apps', 'batch', 'policy', 'autoscaling', 'authentication', 'authorization', 'rbac', 'scheduling'];
 
@@ -17,7 +18,7 @@ let root: protobuf.Root | undefined;
 function types(): protobuf.Root {
   if (root) return root;
   const r = new protobuf.Root();
-  for (const f of PROTO_FILES) protobuf.parse(readFileSync(new URL(`./${f}.proto`, import.meta.url), 'utf8'), r, { keepCase: true });
+  for (const f of PROTO_FILES) protobuf.parse(readFileSync(dataFilePath(import.meta.url, `./${f}.proto`), 'utf8'), r, { keepCase: true });
   r.resolveAll();
   root = r;
   return r;

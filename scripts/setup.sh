@@ -5,6 +5,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mkdir -p .cache
+# One setup at a time: concurrent first runs (tests starting several ./berth at once) would race npm ci.
+exec 9>"$root/.cache/setup.lock"
+flock 9
 
 if [ "$(id -u)" != 0 ]; then
   echo "berth setup: must run as root (containers need namespaces, cgroups and mounts)" >&2

@@ -59,7 +59,7 @@ export async function buildContainer(
     ...(options.init ? { initPath: INIT_PATH } : {}),
   });
   for (const w of warnings) d.log(`container ${id.slice(0, 12)}: ${w}`);
-  fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 1));
+  fs.writeFileSync(path.join(bundle, 'config.json'), d.kit.specToJson(spec, 1));
   const info: ContainerInfo = {
     id, name, created: nowIso(), image: options.image, imageId: image.id,
     path: argv[0]!, args: argv.slice(1), options, config,

@@ -75,7 +75,7 @@ export class ExecSessions {
     fs.mkdirSync(s.dir, { recursive: true });
     const processSpec = await this.d.kit.buildExecProcess(container.ociSpec as OciSpecShape, o, container.rootfs);
     const specPath = path.join(s.dir, 'process.json');
-    fs.writeFileSync(specPath, JSON.stringify(processSpec));
+    fs.writeFileSync(specPath, this.d.kit.processToJson(processSpec));
     const detach = !!opts.detach;
     const withStdin = !detach && !!o.attachStdin;
     let conn: AttachConnection | null = null;

@@ -35,4 +35,7 @@ export interface RuntimeKit {
   readStats(cgroupsPath: string): MaybePromise<ContainerStats>;
   readPids(cgroupsPath: string): MaybePromise<number[]>;
   oomKilled(cgroupsPath: string): MaybePromise<boolean>;
+  /** JSON for config.json / process.json that keeps 64-bit rlimits exact ("unlimited" = 2^64-1). */
+  specToJson(spec: OciSpecShape, indent?: number): string;
+  processToJson(process: unknown, indent?: number): string;
 }

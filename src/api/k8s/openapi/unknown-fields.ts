@@ -41,3 +41,8 @@ function walk(v: unknown, s: OpenApiSchema | undefined, path: string, out: strin
     for (const [k, x] of Object.entries(v)) walk(x, r.additionalProperties as OpenApiSchema, path ? `${path}.${k}` : k, out);
   }
 }
+
+/** kube's 400 message for fieldValidation=Strict: strict decoding error: unknown field "spec.foo", unknown field "x" */
+export function strictDecodingMessage(unknownPaths: string[]): string {
+  return `strict decoding error: ${unknownPaths.map((p) => `unknown field "${p}"`).join(', ')}`;
+}

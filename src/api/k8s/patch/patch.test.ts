@@ -182,3 +182,22 @@ test('"__proto__" keys are data: kept as own keys, never touching Object.prototy
     assert.equal(JSON.parse(JSON.stringify(out)).data.__proto__.polluted, 'yes');
   }
 });
+
+test('patch dispatch: content types, body parsing, bad input', async () => {
+  const { patchTypeFromContentType, parsePatchDocument, applyPatch } = await import('./dispatch.js');
+  assert.equal(patchTypeFromContentType('application/json-patch+json'), 'json');
+  assert.equal(patchTypeFromContentType('application/merge-patch+json; charset=utf-8'), 'merge');
+  assert.equal(patchTypeFromContentType('application/strategic-merge-patch+json'), 'strategic');
+  assert.equal(patchTypeFromContentType('application/apply-patch+yaml'), 'apply');
+  for (const bad of ['application/json', 'application/apply-patch+cbor', undefined]) {
+    assert.throws(() => patchTypeFromContentType(bad), (e) => isBerthError(e, 'InvalidArgument') && (e.details as any).status.code === 415, String(bad));
+  }
+  assert.deepEqual(parsePatchDocument('apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n', 'apply'), { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'b' } });
+  assert.deepEqual(parsePatchDocument(Buffer.from('{"apiVersion":"v1"}'), 'apply'), { apiVersion: 'v1' });
+  for (const [body, type] of [['{', 'merge'], ['[1]', 'merge'], ['{}', 'json'], ['a: [', 'apply'], ['- 1', 'apply'], ['"x"', 'strategic']] as const) {
+    assert.throws(() => parsePatchDocument(body, type), (e) => isBerthError(e, 'InvalidArgument'), `${type} ${body}`);
+  }
+  assert.deepEqual(applyPatch('merge', { a: 1 }, { b: 2 }, podGvk), { a: 1, b: 2 });
+  assert.deepEqual(applyPatch('json', { a: 1 }, [{ op: 'remove', path: '/a' }], podGvk), {});
+  assert.deepEqual((applyPatch('strategic', { spec: { containers: [{ name: 'a', image: 'x' }] } }, { spec: { containers: [{ name: 'a', image: 'y' }] } }, podGvk) as any).spec.containers, [{ name: 'a', image: 'y' }]);
+});

@@ -89,16 +89,17 @@ test('SMP: containers merge by name; maps merge; null deletes', () => {
   assert.equal(out.spec.replicas, 3);
   const [c0, c1] = out.spec.template.spec.containers;
   assert.equal(c0.image, 'nginx:1.26');
-  assert.deepEqual(c0.env, [{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+  // Without $setElementOrder kube places items it did not have before the live ones (mergeSortedSlice).
+  assert.deepEqual(c0.env, [{ name: 'B', value: '2' }, { name: 'A', value: '1' }]);
   assert.deepEqual(c0.ports, [{ containerPort: 80, protocol: 'TCP' }]);
   assert.equal(c1.name, 'sidecar');
 });
 
-test('SMP: $patch: delete removes a list element by merge key; unknown element is appended', () => {
+test('SMP: $patch: delete removes a list element by merge key; an unknown element is added', () => {
   const out = applyStrategicMergePatch(deployment(), {
     spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }, { name: 'new', image: 'x' }] } } },
   }, deployGvk) as any;
-  assert.deepEqual(out.spec.template.spec.containers.map((c: any) => c.name), ['nginx', 'new']);
+  assert.deepEqual(out.spec.template.spec.containers.map((c: any) => c.name), ['new', 'nginx']);
 });
 
 test('SMP: $patch: replace on a list and on a map', () => {
@@ -143,6 +144,7 @@ test('SMP: primitive merge lists are unioned; $deleteFromPrimitiveList removes v
   const pod = { metadata: { name: 'p', finalizers: ['a', 'b'] }, spec: { containers: [{ name: 'c', image: 'i' }] } };
   let out = applyStrategicMergePatch(pod, { metadata: { finalizers: ['b', 'c'] } }, podGvk) as any;
   assert.deepEqual(out.metadata.finalizers, ['a', 'b', 'c']);
+  assert.deepEqual((applyStrategicMergePatch(pod, { metadata: { finalizers: ['c'] } }, podGvk) as any).metadata.finalizers, ['c', 'a', 'b']);
   out = applyStrategicMergePatch(out, { metadata: { '$deleteFromPrimitiveList/finalizers': ['a', 'c'] } }, podGvk) as any;
   assert.deepEqual(out.metadata.finalizers, ['b']);
 });
@@ -200,4 +202,22 @@ test('patch dispatch: content types, body parsing, bad input', async () => {
   assert.deepEqual(applyPatch('merge', { a: 1 }, { b: 2 }, podGvk), { a: 1, b: 2 });
   assert.deepEqual(applyPatch('json', { a: 1 }, [{ op: 'remove', path: '/a' }], podGvk), {});
   assert.deepEqual((applyPatch('strategic', { spec: { containers: [{ name: 'a', image: 'x' }] } }, { spec: { containers: [{ name: 'a', image: 'y' }] } }, podGvk) as any).spec.containers, [{ name: 'a', image: 'y' }]);
+});
+
+test('SMP list order follows kube: patch order for patched items, live order for the rest, interleaved by live position', () => {
+  const pod = (names: string[]) => ({ spec: { containers: names.map((name) => ({ name, image: 'i' })) } });
+  const names = (o: any) => o.spec.containers.map((c: any) => c.name);
+  // Reordering without $setElementOrder: patched items keep the patch's relative order.
+  assert.deepEqual(names(applyStrategicMergePatch(pod(['a', 'b', 'c']), { spec: { containers: [{ name: 'c' }, { name: 'a' }] } }, podGvk)), ['b', 'c', 'a']);
+  // Items the live list did not have come first (kube's mergeSortedSlice cannot place them); with
+  // $setElementOrder (what kubectl apply sends) they go where the order list says.
+  assert.deepEqual(names(applyStrategicMergePatch(pod(['a', 'b']), { spec: { containers: [{ name: 'x', image: 'n' }] } }, podGvk)), ['x', 'a', 'b']);
+  assert.deepEqual(names(applyStrategicMergePatch(pod(['a', 'b']), { spec: { '$setElementOrder/containers': [{ name: 'a' }, { name: 'b' }, { name: 'x' }], containers: [{ name: 'x', image: 'n' }] } }, podGvk)), ['a', 'b', 'x']);
+  // $setElementOrder wins over both, server-only items are placed by their live position.
+  assert.deepEqual(names(applyStrategicMergePatch(pod(['a', 'b', 'c']), { spec: { '$setElementOrder/containers': [{ name: 'c' }, { name: 'a' }], containers: [{ name: 'a', image: 'z' }] } }, podGvk)), ['b', 'c', 'a']);
+  // An empty merge list changes nothing; $patch: replace with other elements replaces.
+  assert.deepEqual(names(applyStrategicMergePatch(pod(['a', 'b']), { spec: { containers: [] } }, podGvk)), ['a', 'b']);
+  assert.deepEqual(names(applyStrategicMergePatch(pod(['a', 'b']), { spec: { containers: [{ $patch: 'replace' }, { name: 'q', image: 'i' }, { name: 'a', $patch: 'delete' }] } }, podGvk)), ['q']);
+  assert.throws(() => applyStrategicMergePatch(pod(['a']), { spec: { containers: [{ $patch: 'merge' }] } }, podGvk), (e) => isBerthError(e, 'InvalidArgument'));
+  assert.throws(() => applyStrategicMergePatch(pod(['a']), { spec: { containers: [{ name: 'a', $patch: 'nope' }] } }, podGvk), (e) => isBerthError(e, 'InvalidArgument'));
 });

@@ -5,8 +5,11 @@
  *  - maps merge recursively; `null` deletes a key; a key whose schema says strategy "replace" is replaced;
  *  - lists whose strategy contains "merge" merge by the merge key (maps) or are unioned (primitives);
  *    any other list is replaced;
- *  - directives: `$patch: replace|delete|merge` (in a map or as a list element), `$retainKeys`,
- *    `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>`.
+ *  - directives: `$patch: replace|delete` (in a map or as a list element; `merge` only in maps),
+ *    `$retainKeys`, `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>`;
+ *  - merged lists are ordered like kube's normalizeElementOrder: `$setElementOrder` first, then the
+ *    patch's order for patched items, the live order for the others, interleaved by live position
+ *    (so items the live list did not have come first unless `$setElementOrder` places them).
  * Kinds without a built-in schema (custom resources) are refused like kube does (415).
  */
 import { BerthError, invalidArgument } from '../../../base/errors.js';
@@ -84,13 +87,26 @@ function mergeMap(original: Obj, patch: Obj, schema: OpenApiSchema | undefined, 
     }
   }
 
-  const orders = new Map<string, unknown[]>();
+  // $setElementOrder/<field>: merge that list now and order it by the directive (kube's mergePatchIntoOriginal).
   for (const k of Object.keys(patch)) {
     if (!k.startsWith(SET_ELEMENT_ORDER)) continue;
-    const order = patch[k];
+    const order = getOwn(patch, k);
     delete patch[k];
     if (!Array.isArray(order)) throw invalidArgument(`strategic merge patch: ${k} at ${path || '/'} must be a list`);
-    orders.set(k.slice(SET_ELEMENT_ORDER.length), order);
+    const field = k.slice(SET_ELEMENT_ORDER.length);
+    const fieldSchema = propertySchema(schema, field);
+    const meta = patchMeta(fieldSchema);
+    const ov = getOwn(original, field);
+    const pv = getOwn(patch, field);
+    if (pv !== undefined) delete patch[field];
+    let merged: unknown[];
+    if (Array.isArray(ov) && Array.isArray(pv)) merged = meta.strategies.includes('merge') ? mergeList(ov, pv, fieldSchema, meta, `${path}/${field}`) : pv.map(stripDirectives);
+    else if (Array.isArray(pv)) merged = pv.map(stripDirectives);
+    else if (Array.isArray(ov)) merged = ov;
+    else continue;
+    const key = meta.mergeKey;
+    const inOrder = (e: unknown) => indexIn(order, e, key) >= 0;
+    setOwn(original, field, normalizeElementOrder(merged.filter(inOrder), merged.filter((e) => !inOrder(e)), order, Array.isArray(ov) ? ov : [], key));
   }
 
   for (const [k, pv] of Object.entries(patch)) {
@@ -110,56 +126,90 @@ function mergeMap(original: Obj, patch: Obj, schema: OpenApiSchema | undefined, 
     }
   }
 
-  for (const [field, order] of orders) {
-    const list = getOwn(original, field);
-    if (Array.isArray(list)) setOwn(original, field, applyElementOrder(list, order, patchMeta(propertySchema(schema, field)).mergeKey));
-  }
   return original;
 }
 
 function mergeList(original: unknown[], patch: unknown[], schema: OpenApiSchema | undefined, meta: PatchMeta, path: string): unknown[] {
-  // A `{"$patch": "replace"}` element replaces the whole list with the other elements.
-  const replaceIdx = patch.findIndex((e) => isPlainObject(e) && e[DIRECTIVE] === 'replace');
-  if (replaceIdx >= 0) return patch.filter((_, i) => i !== replaceIdx).map(stripDirectives);
-  if (!meta.strategies.includes('merge')) return patch.map(stripDirectives);
-
+  if (!meta.strategies.includes('merge')) {
+    // A `{"$patch": "replace"}` element is dropped; everything else replaces the list.
+    return patch.filter((e) => !(isPlainObject(e) && getOwn(e, DIRECTIVE) !== undefined)).map(stripDirectives);
+  }
   const itemSchema = itemsSchema(schema);
-  const scalars = patch.every((e) => !isPlainObject(e) && !Array.isArray(e));
-  if (scalars) {
-    // Primitive lists with strategy merge are unioned, original order first.
-    const out = [...original];
-    for (const e of patch) if (!out.some((x) => deepEqual(x, e))) out.push(e);
-    return out;
-  }
+  const scalars = [...original, ...patch].every((e) => !isPlainObject(e) && !Array.isArray(e));
+  let merged: unknown[];
+  let base = original;
+  let items = patch;
   const key = meta.mergeKey;
-  if (!key) throw invalidArgument(`strategic merge patch: list at ${path} has strategy merge but no merge key`);
-  const out = original.map((e) => e);
-  for (const e of patch) {
-    if (!isPlainObject(e)) throw invalidArgument(`strategic merge patch: element of ${path} must be an object`);
-    const d = e[DIRECTIVE];
-    if (!(key in e)) {
-      if (d === 'merge' && Object.keys(e).length === 1) continue;
-      throw invalidArgument(`strategic merge patch: map in list ${path} does not contain declared merge key "${key}": ${JSON.stringify(e)}`);
+  if (scalars) {
+    // Primitive lists with strategy merge are unioned.
+    merged = [...original];
+    for (const e of patch) if (!merged.some((x) => deepEqual(x, e))) merged.push(e);
+  } else {
+    if (!key) throw invalidArgument(`strategic merge patch: list at ${path} has strategy merge but no merge key`);
+    // Special elements first (kube's mergeSliceWithSpecialElements): deletes, then replace.
+    let replace = false;
+    const plain: Obj[] = [];
+    let current = [...original];
+    for (const e of patch) {
+      if (!isPlainObject(e)) throw invalidArgument(`strategic merge patch: element of ${path} must be an object`);
+      const d = getOwn(e, DIRECTIVE);
+      if (d === undefined) { plain.push(e); continue; }
+      if (d === 'delete') {
+        if (!Object.prototype.hasOwnProperty.call(e, key)) throw invalidArgument(`strategic merge patch: map in list ${path} does not contain declared merge key "${key}": ${JSON.stringify(e)}`);
+        current = current.filter((x) => !(isPlainObject(x) && deepEqual(getOwn(x, key), e[key])));
+      } else if (d === 'replace') {
+        replace = true;
+      } else if (d === 'merge') {
+        throw invalidArgument(`strategic merge patch: merging lists cannot yet be specified in the patch (${path})`);
+      } else {
+        throw invalidArgument(`strategic merge patch: unknown $patch directive "${String(d)}" in list ${path}`);
+      }
     }
-    const idx = out.findIndex((x) => isPlainObject(x) && deepEqual(x[key], e[key]));
-    if (d === 'delete') { if (idx >= 0) out.splice(idx, 1); continue; }
-    if (idx >= 0) out[idx] = mergeMap(out[idx] as Obj, e, itemSchema, `${path}[${key}=${JSON.stringify(e[key])}]`);
-    else out.push(mergeMap({}, e, itemSchema, `${path}[${key}=${JSON.stringify(e[key])}]`));
+    if (replace) { base = plain.map(stripDirectives); items = []; current = base; }
+    else items = plain;
+    merged = current.map((e) => e);
+    for (const e of items as Obj[]) {
+      if (!Object.prototype.hasOwnProperty.call(e, key)) throw invalidArgument(`strategic merge patch: map in list ${path} does not contain declared merge key "${key}": ${JSON.stringify(e)}`);
+      const at = merged.findIndex((x) => isPlainObject(x) && deepEqual(getOwn(x, key), e[key]));
+      const itemPath = `${path}[${key}=${JSON.stringify(e[key])}]`;
+      if (at >= 0) merged[at] = mergeMap(merged[at] as Obj, e, itemSchema, itemPath);
+      else merged.push(mergeMap({}, e, itemSchema, itemPath));
+    }
   }
-  return out;
+  // Order: patch items in patch order, server-only items in live order, interleaved by live position.
+  const k = scalars ? undefined : key;
+  const inPatch = (e: unknown) => indexIn(items, e, k) >= 0;
+  return normalizeElementOrder(merged.filter(inPatch), merged.filter((e) => !inPatch(e)), items, base, k);
 }
 
-/** `$setElementOrder`: listed elements come first in that order, the server's other elements keep their order after them. */
-function applyElementOrder(list: unknown[], order: unknown[], mergeKey: string | undefined): unknown[] {
-  const keyOf = (e: unknown) => (mergeKey && isPlainObject(e) ? e[mergeKey] : e);
-  const placed = new Set<number>();
+/** Index of `item` in `list`, matching by merge key for maps and by value for scalars; -1 when absent. */
+function indexIn(list: unknown[], item: unknown, key: string | undefined): number {
+  if (key && isPlainObject(item)) return list.findIndex((x) => isPlainObject(x) && deepEqual(getOwn(x, key), getOwn(item, key)));
+  return list.findIndex((x) => deepEqual(x, item));
+}
+
+/**
+ * kube's normalizeElementOrder: patch items sorted by `patchOrder`, server-only items by `serverOrder`,
+ * then server-only items inserted among the patch items where the live order puts them.
+ */
+function normalizeElementOrder(patchItems: unknown[], serverOnly: unknown[], patchOrder: unknown[], serverOrder: unknown[], key: string | undefined): unknown[] {
+  const sortBy = (xs: unknown[], order: unknown[]) => {
+    const found = xs.filter((x) => indexIn(order, x, key) >= 0).sort((a, b) => indexIn(order, a, key) - indexIn(order, b, key));
+    return [...found, ...xs.filter((x) => indexIn(order, x, key) < 0)];
+  };
+  const left = sortBy(serverOnly, serverOrder);
+  const right = sortBy(patchItems, patchOrder);
   const out: unknown[] = [];
-  for (const o of order) {
-    const want = keyOf(o);
-    const i = list.findIndex((e, j) => !placed.has(j) && deepEqual(keyOf(e), want));
-    if (i >= 0) { placed.add(i); out.push(list[i]); }
+  let i = 0, j = 0;
+  while (i < left.length || j < right.length) {
+    if (i >= left.length) out.push(right[j++]);
+    else if (j >= right.length) out.push(left[i++]);
+    else {
+      const li = indexIn(serverOrder, left[i], key), ri = indexIn(serverOrder, right[j], key);
+      if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
+      else out.push(right[j++]);
+    }
   }
-  list.forEach((e, j) => { if (!placed.has(j)) out.push(e); });
   return out;
 }
 

@@ -162,3 +162,12 @@ test('SSA with a "__proto__" data key keeps it as data', () => {
   assert.deepEqual(Object.keys((object as any).data).sort(), ['__proto__', 'a']);
   assert.ok((object as any).metadata.managedFields[0].fieldsV1['f:data']['f:__proto__']);
 });
+
+test('SSA list order: live-only items stay put, shared items follow the applied order, new items land where applied', () => {
+  const withContainers = (names: string[]) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: names.map((name) => ({ name, image: 'i' })) } } } });
+  const names = (o: any) => o.spec.template.spec.containers.map((c: any) => c.name);
+  const base = updateManagedFieldsForUpdate(null, withContainers(['a', 'b', 'c']), { manager: 'create', operation: 'Update', gvk, now: T1 });
+  assert.deepEqual(names(serverSideApply(base, withContainers(['c', 'a']), { manager: 'm', force: true, gvk, now: T2 }).object), ['b', 'c', 'a']);
+  assert.deepEqual(names(serverSideApply(base, withContainers(['x']), { manager: 'm', force: true, gvk, now: T2 }).object), ['a', 'b', 'c', 'x']);
+  assert.deepEqual(names(serverSideApply(base, withContainers(['a', 'x', 'b']), { manager: 'm', force: true, gvk, now: T2 }).object), ['a', 'x', 'b', 'c']);
+});

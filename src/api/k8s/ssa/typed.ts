@@ -153,15 +153,52 @@ export function mergeApplied(live: unknown, applied: unknown, schema: OpenApiSch
   }
   const lk = listKind(schema && resolveSchema(schema));
   const itemSchema = itemsSchema(schema);
-  const out: unknown[] = Array.isArray(live) ? [...live] : [];
-  const index = new Map<string, number>();
-  out.forEach((e, i) => index.set(itemPE(lk, e, i), i));
-  (applied as unknown[]).forEach((e, i) => {
-    const pe = itemPE(lk, e, i);
-    const at = index.get(pe);
-    if (at === undefined) { index.set(pe, out.length); out.push(lk.kind === 'set' ? e : mergeApplied(undefined, e, itemSchema)); }
-    else if (lk.kind !== 'set') out[at] = mergeApplied(out[at], e, itemSchema);
-  });
+  const lhs: unknown[] = Array.isArray(live) ? live : [];
+  const rhs = applied as unknown[];
+  const item = (l: unknown, r: unknown) => (lk.kind === 'set' ? (r !== undefined ? r : l) : mergeApplied(l, r, itemSchema));
+  return mergeListOrdered(lhs, rhs, (e, i) => itemPE(lk, e, i), item);
+}
+
+/**
+ * structured-merge-diff's list merge order: live-only items keep their live positions, items in both
+ * follow the applied order, applied-only items are placed where the applied order puts them.
+ */
+function mergeListOrdered(lhs: unknown[], rhs: unknown[], pe: (e: unknown, i: number) => string, mergeItem: (l: unknown, r: unknown) => unknown): unknown[] {
+  const lPE = lhs.map(pe), rPE = rhs.map(pe);
+  const lMap = new Map<string, unknown>(), rMap = new Map<string, unknown>();
+  lPE.forEach((p, i) => { if (!lMap.has(p)) lMap.set(p, lhs[i]); });
+  rPE.forEach((p, i) => { if (!rMap.has(p)) rMap.set(p, rhs[i]); });
+  const shared = rPE.filter((p) => lMap.has(p));
+  let s = 0;
+  let nextShared = shared[s++];
+  const done = new Set<string>();
+  const out: unknown[] = [];
+  let lI = 0, rI = 0;
+  while (lI < lhs.length || rI < rhs.length) {
+    if (lI < lhs.length && rI < rhs.length) {
+      const p = lPE[lI]!;
+      if (p === rPE[rI]) {
+        done.add(p);
+        out.push(mergeItem(lMap.get(p), rMap.get(p)));
+        lI++; rI++;
+        nextShared = shared[s++];
+        continue;
+      }
+      if (rMap.has(p) && nextShared !== undefined && nextShared !== p) { lI++; continue; }
+    }
+    if (lI < lhs.length) {
+      const p = lPE[lI]!;
+      if (!rMap.has(p)) { out.push(mergeItem(lhs[lI], undefined)); lI++; continue; }
+      if (done.has(p)) { lI++; continue; }
+    }
+    if (rI < rhs.length) {
+      const p = rPE[rI]!;
+      done.add(p);
+      out.push(mergeItem(lMap.get(p), rMap.get(p)));
+      rI++;
+      if (nextShared === p) nextShared = shared[s++];
+    }
+  }
   return out;
 }
 

@@ -12,7 +12,7 @@ import protobuf from 'protobufjs';
 import { BerthError, invalidArgument } from '../../../base/errors.js';
 import { dataFilePath } from '../data-file.js';
 
-const PROTO_FILES = ['runtime', 'meta', 'intstr', 'resource', 'core', 'apps', 'batch', 'policy', 'autoscaling', 'authentication', 'authorization', 'rbac', 'scheduling'];
+const PROTO_FILES = ['runtime', 'meta', 'intstr', 'resource', 'core', 'apps', 'batch', 'policy', 'autoscaling', 'authentication', 'authorization', 'rbac', 'scheduling', 'networking'];
 
 let root: protobuf.Root | undefined;
 function types(): protobuf.Root {
@@ -44,6 +44,7 @@ const KINDS: Record<string, string> = {
   'rbac.authorization.k8s.io/v1/Role': 'k8s.io.api.rbac.v1.Role', 'rbac.authorization.k8s.io/v1/ClusterRole': 'k8s.io.api.rbac.v1.ClusterRole',
   'rbac.authorization.k8s.io/v1/RoleBinding': 'k8s.io.api.rbac.v1.RoleBinding', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'k8s.io.api.rbac.v1.ClusterRoleBinding',
   'scheduling.k8s.io/v1/PriorityClass': 'k8s.io.api.scheduling.v1.PriorityClass',
+  'networking.k8s.io/v1/Ingress': 'k8s.io.api.networking.v1.Ingress',
 };
 const DELETE_OPTIONS = 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions';
 

@@ -16,7 +16,7 @@ function withoutNulls(v: unknown): unknown {
 
 test('real kubectl 1.32 and 1.34 bodies decode to exactly what kubectl prints for --dry-run=client -o json', () => {
   const names = ['configmap', 'secret', 'namespace', 'service', 'serviceaccount', 'deployment', 'job', 'cronjob', 'poddisruptionbudget', 'quota'];
-  const newer = ['ingress', 'role', 'rolebinding', 'clusterrole', 'clusterroleaggregate', 'clusterrolebinding', 'priorityclass'];
+  const newer = ['autoscale', 'ingress', 'role', 'rolebinding', 'clusterrole', 'clusterroleaggregate', 'clusterrolebinding', 'priorityclass'];
   for (const dir of ['', 'kubectl-1.34/']) {
     for (const n of dir === '' ? [...names, ...newer] : names) {
       assert.ok(existsSync(new URL(`${dir}${n}.json`, fixtures)), `${dir}${n}.json fixture`);

@@ -11,7 +11,6 @@ import { BerthError } from '../../base/errors.js';
 import type { ApiServer } from '../../orchestrator/apiserver/types.js';
 import { clientUrl, renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { ensurePki, writeFileAtomic } from './pki.js';
-import { loadProtobufDecoder } from './protobuf.js';
 import { createKubeHttpsServer } from './server.js';
 import { TokenFile } from './tokens.js';
 
@@ -66,7 +65,6 @@ export async function startKubeApi(opts: StartKubeApiOptions): Promise<KubeApi> 
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new BerthError('InvalidArgument', `invalid API port ${opts.port}`);
   if (opts.bindAddress !== '' && net.isIP(opts.bindAddress) === 0) throw new BerthError('InvalidArgument', `invalid bind address "${opts.bindAddress}": give an IP address`);
   const pki = ensurePki(opts.dataDir, servingHosts(opts.bindAddress), log);
-  await loadProtobufDecoder();
   const tokens = new TokenFile(pki.tokensFile, log);
   const { server, abortAll } = createKubeHttpsServer({
     apiServer: opts.apiServer,

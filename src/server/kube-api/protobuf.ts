@@ -4,24 +4,10 @@
  * decoding itself is src/api/k8s's decodeKubeProtobuf; here it is only wrapped so that every
  * failure becomes a 400 (or the decoder's own BerthError) and never escapes as a crash.
  */
+import { decodeKubeProtobuf } from '../../api/k8s/index.js';
 import { BerthError, isBerthError } from '../../base/errors.js';
 
-// INTERIM until src/api/k8s/index.ts lands (parallel work): loaded dynamically so this part builds
-// and runs before it; then this becomes a static import of decodeKubeProtobuf.
-let decodeKubeProtobuf: ((body: Buffer) => object) | undefined;
-export async function loadProtobufDecoder(): Promise<void> {
-  const specifier = '../../api/k8s/index.js';
-  try {
-    decodeKubeProtobuf = ((await import(specifier)) as { decodeKubeProtobuf?: (body: Buffer) => object }).decodeKubeProtobuf;
-  } catch {
-    decodeKubeProtobuf = undefined;
-  }
-}
-
 export function decodeProtobufBody(raw: Buffer): unknown {
-  if (!decodeKubeProtobuf) {
-    throw new BerthError('InvalidArgument', 'protobuf request bodies are not available in this build', { details: { reason: 'UnsupportedMediaType' } });
-  }
   if (raw.length < 4 || raw.readUInt32BE(0) !== 0x6b387300) {
     throw new BerthError('InvalidArgument', 'the protobuf body does not start with the Kubernetes magic "k8s\\0"');
   }

@@ -15,15 +15,17 @@ export async function startApi(label: string, opts: { bookmarkIntervalMs?: numbe
   const dir = scratchDir(label);
   const kv = await openStorage({ dataDir: dir, compaction: false });
   const api = await createApiServer({ kv, ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}) });
-  return {
+  const harness: Harness = {
     api,
     kv,
     dir,
     async close() {
-      await api.close();
+      // The API server may have been replaced by a test that restarts it.
+      await harness.api.close();
       await kv.close();
     },
   };
+  return harness;
 }
 
 export interface CallOptions {

@@ -8,12 +8,16 @@ import { openStorage, type KV } from '../../../src/storage/index.js';
 import { createApiServer, type ApiServer, type ApiResponse, type WatchEventObject } from '../../../src/orchestrator/apiserver/index.js';
 import { BerthError } from '../../../src/base/errors.js';
 import { scratchDir } from '../../helpers/test-image.js';
+import { startEtcd } from '../../storage/helpers/etcd-process.js';
+import path from 'node:path';
 
 export interface Harness { api: ApiServer; kv: KV; dir: string; close(): Promise<void> }
 
+/** The backend: SQLite unless BERTH_APISERVER_BACKEND=etcd (etcd.test.ts re-runs the suites that way). */
 export async function startApi(label: string, opts: { bookmarkIntervalMs?: number } = {}): Promise<Harness> {
   const dir = scratchDir(label);
-  const kv = await openStorage({ dataDir: dir, compaction: false });
+  const etcd = process.env.BERTH_APISERVER_BACKEND === 'etcd' ? await startEtcd(path.join(dir, 'etcd')) : null;
+  const kv = await openStorage({ dataDir: dir, compaction: false, ...(etcd ? { endpoint: etcd.endpoint } : {}) });
   const api = await createApiServer({ kv, ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}) });
   const harness: Harness = {
     api,
@@ -23,6 +27,7 @@ export async function startApi(label: string, opts: { bookmarkIntervalMs?: numbe
       // The API server may have been replaced by a test that restarts it.
       await harness.api.close();
       await kv.close();
+      await etcd?.stop();
     },
   };
   return harness;

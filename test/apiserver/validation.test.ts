@@ -35,6 +35,9 @@ test('pods: defaults kubectl shows and container rules', async () => {
   assert.equal(pod.spec.containers[0].terminationMessagePolicy, 'File');
   assert.equal(pod.spec.containers[0].ports[0].protocol, 'TCP');
   assert.equal(pod.status.phase, 'Pending');
+  assert.equal(pod.spec.serviceAccountName, 'default');
+  assert.equal(pod.spec.priority, 0);
+  assert.deepEqual(pod.spec.tolerations.map((t: any) => [t.key, t.effect, t.tolerationSeconds]), [['node.kubernetes.io/not-ready', 'NoExecute', 300], ['node.kubernetes.io/unreachable', 'NoExecute', 300]]);
   assert.equal(pod.status.qosClass, 'BestEffort');
   const st = await fails(h.api, 'POST', `${NS}/pods`, 422, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q' }, spec: { restartPolicy: 'Sometimes', containers: [{ name: 'c', image: '' }, { name: 'c', image: 'x', ports: [{ containerPort: 70000 }] }] } } });
   assert.deepEqual(fields(st).sort(), ['spec.containers[0].image', 'spec.containers[1].name', 'spec.containers[1].ports[0].containerPort', 'spec.restartPolicy'].sort());
@@ -164,10 +167,44 @@ test('fieldValidation: Strict rejects unknown fields with 400, Warn returns a Wa
   await fails(h.api, 'POST', `${NS}/configmaps`, 400, { body: cm('x'), query: { fieldValidation: 'Loud' } });
 });
 
+test('fieldValidation checks what the client sent, not server defaults; patches are checked by their document', async () => {
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'strict-job' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } };
+  const created = await ok(h.api, 'POST', '/apis/batch/v1/namespaces/default/jobs', { body: job, query: { fieldValidation: 'Strict' } });
+  assert.equal(created.spec.podReplacementPolicy, 'TerminatingOrFailed');
+  await ok(h.api, 'PATCH', '/apis/batch/v1/namespaces/default/jobs/strict-job', { body: { metadata: { labels: { a: 'b' } } }, contentType: 'application/strategic-merge-patch+json', query: { fieldValidation: 'Strict' } });
+  const st = await fails(h.api, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web', 400, { body: { spec: { replicaz: 2, template: { spec: { $setElementOrder: [], containers: [{ name: 'web', image: 'x' }] } } } }, contentType: 'application/strategic-merge-patch+json', query: { fieldValidation: 'Strict' } });
+  assert.match(st.message, /unknown field "spec.replicaz"/);
+  assert.doesNotMatch(st.message, /setElementOrder/);
+  const applyBad = await fails(h.api, 'PATCH', '/api/v1/namespaces/default/configmaps/applied', 400, { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' }, dta: {} }), contentType: 'application/apply-patch+yaml', query: { fieldManager: 'kubectl', fieldValidation: 'Strict' } });
+  assert.match(applyBad.message, /unknown field "dta"/);
+  await fails(h.api, 'PATCH', '/api/v1/namespaces/default/configmaps/applied', 400, { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' } }), contentType: 'application/apply-patch+yaml' });
+  const upd = await ok(h.api, 'GET', '/apis/batch/v1/namespaces/default/jobs/strict-job');
+  await ok(h.api, 'PUT', '/apis/batch/v1/namespaces/default/jobs/strict-job', { body: upd, query: { fieldValidation: 'Strict' } });
+});
+
+test('the default, kube-system and kube-public namespaces cannot be deleted', async () => {
+  for (const n of ['default', 'kube-system', 'kube-public']) {
+    const st = await fails(h.api, 'DELETE', `/api/v1/namespaces/${n}`, 403, {}, 'Forbidden');
+    assert.equal(st.message, `namespaces "${n}" is forbidden: this namespace may not be deleted`);
+  }
+});
+
 test('rbac and other kinds: roleRef rules and immutability', async () => {
   const rb = await ok(h.api, 'POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rb' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' }, subjects: [{ kind: 'User', name: 'u' }] } });
   await fails(h.api, 'PUT', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings/rb', 422, { body: { ...rb, roleRef: { ...rb.roleRef, name: 'other' } } });
   await fails(h.api, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', 422, { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'crb' }, roleRef: { kind: 'Thing', name: 'x' } } });
   const lease = await ok(h.api, 'POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', { body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'node-1' }, spec: { holderIdentity: 'node-1', leaseDurationSeconds: 40 } } });
   assert.equal(lease.spec.holderIdentity, 'node-1');
+});
+
+test('every object the server defaulted can be written back with fieldValidation=Strict (kubectl replace)', async () => {
+  const paths = [
+    `${DEPLOY}/web`, '/apis/apps/v1/namespaces/default/replicasets/rs', '/apis/apps/v1/namespaces/default/statefulsets/sts', '/apis/apps/v1/namespaces/default/daemonsets/ds',
+    '/apis/batch/v1/namespaces/default/jobs/job', '/apis/batch/v1/namespaces/default/cronjobs/cj', `${NS}/services/web`, `${NS}/services/np`, `${NS}/pods/p`, `${NS}/secrets/s`, '/api/v1/namespaces/default',
+  ];
+  for (const p of paths) {
+    const o = await ok(h.api, 'GET', p);
+    const r = await call(h.api, 'PUT', p, { body: o, query: { fieldValidation: 'Strict' } });
+    assert.equal(r.status, 200, `${p}: ${JSON.stringify(r.body)}`);
+  }
 });

@@ -11,7 +11,7 @@ import { applySchemaDefaults, checkAgainstSchema } from './crd-schema.js';
 import { defaultCrd, establishedStatus, validateCrd } from './crd-definition.js';
 import { kubeBadRequest, kubeInvalid, type StatusCause } from './kube-errors.js';
 import { deepClone, deepEqual, isPlainObject, newUid, nowTimestamp, specPart, type KObject } from './object-meta.js';
-import { updateManagedFieldsForUpdate } from './machinery.js';
+import { updateManagedFieldsForUpdate, type OpenApiSchema } from './machinery.js';
 import { unknownBuiltinFields } from './field-validation.js';
 import { podQosClass } from './pod-qos.js';
 
@@ -90,7 +90,7 @@ function validate(ctx: ApiContext, served: Served, obj: KObject, old: KObject | 
     }
     causes.push(...validateObject({ group: served.info.group, kind: '' }, obj, { namespaced: served.info.namespaced }).filter((c) => c.field.startsWith('metadata')));
   } else {
-    reportUnknown(unknownBuiltinFields(gvk(served), obj), served, opts);
+    if (!opts.unknownFieldsChecked) reportUnknown(unknownBuiltinFields(gvk(served), obj), served, opts);
     const gk = { group: served.info.group, kind: served.info.kind };
     causes.push(...validateObject(gk, obj, { namespaced: served.info.namespaced }));
     if (old) causes.push(...validateObjectUpdate(gk, obj, old));
@@ -108,6 +108,24 @@ function crdUpdateProblems(obj: KObject, old: KObject): StatusCause[] {
   if (spec?.group !== oldSpec?.group) out.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(spec?.group)}: field is immutable`, field: 'spec.group' });
   if (spec?.scope !== oldSpec?.scope) out.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(spec?.scope)}: field is immutable`, field: 'spec.scope' });
   return out;
+}
+
+/**
+ * Checks what the client sent (a body, or a merge/strategic/apply patch document) for fields the
+ * built-in kind does not have, before any defaulting adds server-side fields. Custom resources are
+ * checked by pruning against their schema instead.
+ */
+export function checkClientFields(served: Served, doc: unknown, opts: WriteOptions): WriteOptions {
+  if (served.crd || opts.fieldValidation === 'Ignore') return { ...opts, unknownFieldsChecked: true };
+  reportUnknown(unknownBuiltinFields(gvk(served), withoutPatchDirectives(doc)), served, opts);
+  return { ...opts, unknownFieldsChecked: true };
+}
+
+/** Strategic-merge-patch directives ($patch, $setElementOrder/…, $retainKeys, …) are not fields. */
+function withoutPatchDirectives(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutPatchDirectives);
+  if (!isPlainObject(v)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('$')).map(([k, x]) => [k, withoutPatchDirectives(x)]));
 }
 
 function reportUnknown(paths: string[], served: Served, opts: WriteOptions): void {
@@ -152,6 +170,23 @@ async function allocateServiceAddresses(ctx: ApiContext, obj: KObject, old: KObj
   return () => ctx.services.release(ips, ports);
 }
 
+/**
+ * What kube's admission plugins add to every new pod (ServiceAccount, Priority,
+ * DefaultTolerationSeconds): the namespace's default service account, priority 0, and tolerating
+ * not-ready/unreachable nodes for 300 s.
+ */
+function podAdmission(pod: KObject): void {
+  const spec = isPlainObject(pod.spec) ? pod.spec : (pod.spec = {});
+  if (!spec.serviceAccountName) spec.serviceAccountName = typeof spec.serviceAccount === 'string' && spec.serviceAccount ? spec.serviceAccount : 'default';
+  spec.serviceAccount = spec.serviceAccountName;
+  if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;
+  const tolerations = Array.isArray(spec.tolerations) ? (spec.tolerations as Array<Record<string, unknown>>) : [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (!tolerations.some((t) => t.key === key && (t.effect === 'NoExecute' || t.effect === undefined))) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  spec.tolerations = tolerations;
+}
+
 export interface Prepared { obj: KObject; release: () => void }
 
 /** Turns a create request body into the object to store. */
@@ -165,6 +200,7 @@ export async function prepareCreate(ctx: ApiContext, served: Served, body: KObje
   meta.uid = newUid();
   meta.creationTimestamp = nowTimestamp();
   initialStatus(served, obj);
+  if (served.info.group === '' && served.info.kind === 'Pod') podAdmission(obj);
   if (served.info.group === 'apiextensions.k8s.io') defaultCrd(obj);
   if (!served.crd) defaultObject({ group: served.info.group, kind: served.info.kind }, obj, { uid: meta.uid });
   validate(ctx, served, obj, null, opts);
@@ -176,7 +212,7 @@ export async function prepareCreate(ctx: ApiContext, served: Served, body: KObje
   if (tracksGeneration(served, obj)) meta.generation = 1;
   let release = () => {};
   if (served.info.group === '' && served.info.kind === 'Service') release = await allocateServiceAddresses(ctx, obj, null);
-  const withFields = opts.managedFieldsDone ? obj : (updateManagedFieldsForUpdate(null, obj, { manager: opts.fieldManager, operation: 'Update', gvk: gvk(served), now: nowTimestamp() }) as KObject);
+  const withFields = opts.managedFieldsDone ? obj : (updateManagedFieldsForUpdate(null, obj, { manager: opts.fieldManager, operation: 'Update', gvk: gvk(served), ...crdSchema(served), now: nowTimestamp() }) as KObject);
   return { obj: withFields, release };
 }
 
@@ -227,6 +263,11 @@ export async function prepareUpdate(ctx: ApiContext, served: Served, body: KObje
   } else delete m.generation;
   let release = () => {};
   if (served.info.group === '' && served.info.kind === 'Service' && subresource !== 'status') release = await allocateServiceAddresses(ctx, obj, old);
-  const withFields = opts.managedFieldsDone ? obj : updateManagedFieldsForUpdate(old, obj, { manager: opts.fieldManager, operation: 'Update', gvk: gvk(served), now: nowTimestamp(), ...(subresource ? { subresource } : {}) }) as KObject;
+  const withFields = opts.managedFieldsDone ? obj : updateManagedFieldsForUpdate(old, obj, { manager: opts.fieldManager, operation: 'Update', gvk: gvk(served), ...crdSchema(served), now: nowTimestamp(), ...(subresource ? { subresource } : {}) }) as KObject;
   return { obj: withFields, release };
+}
+
+/** Custom resources use their CRD's schema for field ownership (null: no schema, everything atomic). */
+function crdSchema(served: Served): { schema?: OpenApiSchema | null } {
+  return served.crd ? { schema: (served.crd.version.schema as OpenApiSchema | null) ?? null } : {};
 }

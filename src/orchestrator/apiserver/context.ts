@@ -26,6 +26,8 @@ export interface WriteOptions {
   warnings: string[];
   /** The authenticated user (for audit-ish annotations, reviews). */
   user: string;
+  /** The client's document was already checked for unknown fields (before any defaulting). */
+  unknownFieldsChecked?: boolean;
   /** Server-side apply already computed metadata.managedFields: keep them as they are. */
   managedFieldsDone?: boolean;
 }

@@ -1,47 +1,35 @@
 /**
- * Unknown-field detection for built-in kinds (fieldValidation=Strict|Warn), against the kind's
- * OpenAPI schema from part 3. Without a schema for the kind nothing is reported.
+ * Unknown-field detection for built-in kinds (fieldValidation=Strict|Warn), walking the object
+ * against the kind's OpenAPI schema from part 3. Kinds without a schema report nothing.
  */
-import type { Gvk } from './machinery.js';
-import { schemaFor, resolveSchemaRef } from './machinery.js';
+import type { Gvk, OpenApiSchema } from './machinery.js';
+import { itemsSchema, propertySchema, resolveSchema, swaggerSchemaFor } from './machinery.js';
 import { isPlainObject } from './object-meta.js';
 
-type Schema = Record<string, unknown>;
-
 export function unknownBuiltinFields(gvk: Gvk, obj: unknown): string[] {
-  const root = schemaFor(gvk) as Schema | null;
+  const root = swaggerSchemaFor(gvk);
   if (!root) return [];
   const out: string[] = [];
   walk(root, obj, '', out, 0);
   return out;
 }
 
-function walk(schemaIn: Schema, value: unknown, path: string, out: string[], depth: number): void {
-  if (depth > 64) return;
-  const schema = resolve(schemaIn);
-  if (!schema) return;
-  if (schema['x-kubernetes-preserve-unknown-fields'] === true) return;
+function walk(schema: OpenApiSchema | undefined, value: unknown, path: string, out: string[], depth: number): void {
+  const s = resolveSchema(schema);
+  if (!s || depth > 64) return;
+  if ((s as Record<string, unknown>)['x-kubernetes-preserve-unknown-fields'] === true) return;
   if (isPlainObject(value)) {
-    const props = isPlainObject(schema.properties) ? (schema.properties as Record<string, Schema>) : null;
-    const additional = isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as Schema) : null;
-    if (!props && !additional) return;
+    const hasProps = !!s.properties && Object.keys(s.properties).length > 0;
+    const additional = isPlainObject(s.additionalProperties);
+    if (!hasProps && !additional) return;
     for (const [k, v] of Object.entries(value)) {
       const p = path ? `${path}.${k}` : k;
-      if (props && props[k]) walk(props[k]!, v, p, out, depth + 1);
-      else if (additional) walk(additional, v, p, out, depth + 1);
-      else if (props) out.push(p);
+      const child = propertySchema(s, k);
+      if (child) walk(child, v, p, out, depth + 1);
+      else out.push(p);
     }
-  } else if (Array.isArray(value) && isPlainObject(schema.items)) {
-    value.forEach((v, i) => walk(schema.items as Schema, v, `${path}[${i}]`, out, depth + 1));
+  } else if (Array.isArray(value)) {
+    const items = itemsSchema(s);
+    if (items) value.forEach((v, i) => walk(items, v, `${path}[${i}]`, out, depth + 1));
   }
-}
-
-function resolve(s: Schema): Schema | null {
-  let cur: Schema | null = s;
-  for (let i = 0; i < 8 && cur; i++) {
-    if (typeof cur.$ref === 'string') cur = resolveSchemaRef(cur.$ref) as Schema | null;
-    else if (Array.isArray(cur.allOf) && cur.allOf.length === 1 && isPlainObject(cur.allOf[0])) cur = cur.allOf[0] as Schema;
-    else return cur;
-  }
-  return cur;
 }

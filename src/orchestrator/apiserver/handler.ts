@@ -240,6 +240,7 @@ async function handleObject(ctx: ApiContext, req: ApiRequest, served: Served, na
       const type = patchTypeOf(req.contentType);
       const force = req.query.get('force') === 'true';
       if (req.query.has('force') && type !== 'apply') throw kubeBadRequest('force: Forbidden: may not be specified for non-apply patch');
+      if (type === 'apply' && !req.query.get('fieldManager')) throw kubeBadRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
       const doc = decodePatch(type, req.body);
       const res = await patchObject(ctx, served, namespace, name, type, doc, opts, force, sub);
       return ok(renderOne(served, rep, res.obj), res.created ? 201 : 200, withContentType(warningHeaders(opts), ct));

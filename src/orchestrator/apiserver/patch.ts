@@ -10,8 +10,9 @@ import type { ApiContext, WriteOptions } from './context.js';
 import type { Served } from './registry.js';
 import { apiVersionOf } from './admission.js';
 import { createObject, writeUpdate } from './writes.js';
+import { checkClientFields } from './admission.js';
 import { kubeApplyConflict, kubeBadRequest, kubeConflict, kubeInvalid, kubeNotFound, kubeUnsupportedMediaType } from './kube-errors.js';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, serverSideApply } from './machinery.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, serverSideApply, type OpenApiSchema } from './machinery.js';
 import { deepClone, isPlainObject, nowTimestamp, type KObject } from './object-meta.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
@@ -61,13 +62,15 @@ function patchFailure(served: Served, name: string, type: PatchType, err: unknow
 
 export interface PatchOutcome { obj: KObject; created: boolean }
 
-export async function patchObject(ctx: ApiContext, served: Served, namespace: string | undefined, name: string, type: PatchType, patchDoc: unknown, opts: WriteOptions, force: boolean, subresource?: string): Promise<PatchOutcome> {
+export async function patchObject(ctx: ApiContext, served: Served, namespace: string | undefined, name: string, type: PatchType, patchDoc: unknown, optsIn: WriteOptions, force: boolean, subresource?: string): Promise<PatchOutcome> {
   if (type === 'apply') {
     if (!isPlainObject(patchDoc)) throw kubeBadRequest('error decoding YAML: the apply configuration must be an object');
-    if (!opts.fieldManager || opts.fieldManager === 'unknown') throw kubeBadRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
   } else if (type === 'json' ? !Array.isArray(patchDoc) : !isPlainObject(patchDoc)) {
     throw kubeBadRequest(type === 'json' ? 'json: cannot unmarshal object into Go value of type jsonpatch.Patch' : 'the patch must be a JSON object');
   }
+  // What the client wrote is checked for unknown fields, not the live object with its server defaults.
+  // A JSON patch's values are checked only through the CRD schema (built-in kinds: not checked).
+  const opts = type === 'json' ? { ...optsIn, unknownFieldsChecked: true } : checkClientFields(served, patchDoc, optsIn);
   if (served.crd && type === 'strategic') throw kubeUnsupportedMediaType('strategic merge patch is not supported for custom resources: use merge patch (application/merge-patch+json) or server-side apply');
   const pinned = isPlainObject(patchDoc) && isPlainObject(patchDoc.metadata) && typeof patchDoc.metadata.resourceVersion === 'string' ? patchDoc.metadata.resourceVersion : undefined;
   for (let attempt = 0; ; attempt++) {
@@ -106,7 +109,7 @@ function applyOne(served: Served, live: KObject, type: PatchType, patchDoc: unkn
       return applyStrategicMergePatch(live, patchDoc, gvk(served)) as KObject;
     case 'apply': {
       const applied = checkApplyTypeMeta(served, patchDoc as KObject, live.metadata.name!);
-      const res = serverSideApply(live, applied, { manager: opts.fieldManager, force, gvk: gvk(served), now: nowTimestamp() });
+      const res = serverSideApply(live, applied, { manager: opts.fieldManager, force, gvk: gvk(served), ...crdSchema(served), now: nowTimestamp() });
       if (res.conflicts.length > 0 && !force) throw kubeApplyConflict({ group: served.info.group, plural: served.info.plural, name: live.metadata.name! }, res.conflicts);
       return res.object as KObject;
     }
@@ -126,7 +129,7 @@ function checkApplyTypeMeta(served: Served, applied: KObject, name: string): KOb
 /** Server-side apply of an object that does not exist yet: the applied configuration becomes it. */
 async function applyCreate(ctx: ApiContext, served: Served, namespace: string | undefined, name: string, applied: KObject, opts: WriteOptions, force: boolean): Promise<KObject> {
   checkApplyTypeMeta(served, applied, name);
-  const res = serverSideApply(null, applied, { manager: opts.fieldManager, force, gvk: gvk(served), now: nowTimestamp() });
+  const res = serverSideApply(null, applied, { manager: opts.fieldManager, force, gvk: gvk(served), ...crdSchema(served), now: nowTimestamp() });
   const obj = deepClone(res.object) as KObject;
   obj.metadata = { ...(isPlainObject(obj.metadata) ? obj.metadata : {}), name };
   if (served.info.namespaced) {
@@ -134,4 +137,9 @@ async function applyCreate(ctx: ApiContext, served: Served, namespace: string | 
     obj.metadata.namespace = namespace;
   }
   return createObject(ctx, served, namespace, obj, { ...opts, managedFieldsDone: true });
+}
+
+/** Custom resources use their CRD's schema for field ownership (null: no schema, everything atomic). */
+function crdSchema(served: Served): { schema?: OpenApiSchema | null } {
+  return served.crd ? { schema: (served.crd.version.schema as OpenApiSchema | null) ?? null } : {};
 }

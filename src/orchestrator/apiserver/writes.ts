@@ -7,12 +7,15 @@
 import type { ApiContext, WriteOptions } from './context.js';
 import type { Served } from './registry.js';
 import { BUILTIN_RESOURCES } from '../../api/k8s/resources/index.js';
-import { prepareCreate, prepareUpdate } from './admission.js';
+import { checkClientFields, prepareCreate, prepareUpdate } from './admission.js';
 import { kubeBadRequest, kubeConflict, kubeForbidden, kubeInvalid, kubeNotFound } from './kube-errors.js';
 import { deepClone, generateNameSuffix, isPlainObject, nowTimestamp, type KObject } from './object-meta.js';
 import { isBerthError } from '../../base/errors.js';
 import { crdServing } from './crd-definition.js';
 import { present } from './reads.js';
+
+/** kube's NamespaceLifecycle admission refuses to delete these. */
+const PROTECTED_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
 export const NAMESPACES = BUILTIN_RESOURCES.find((r) => r.group === '' && r.plural === 'namespaces')!;
 const ref = (served: Served, name?: string) => ({ group: served.info.group, plural: served.info.plural, ...(name !== undefined ? { name } : {}) });
@@ -30,8 +33,9 @@ function afterCrdWrite(ctx: ApiContext, served: Served, obj: KObject): void {
   if (served.info.group === 'apiextensions.k8s.io' && served.info.kind === 'CustomResourceDefinition') ctx.registry.setCrd(crdServing(obj));
 }
 
-export async function createObject(ctx: ApiContext, served: Served, namespace: string | undefined, body: unknown, opts: WriteOptions): Promise<KObject> {
+export async function createObject(ctx: ApiContext, served: Served, namespace: string | undefined, body: unknown, optsIn: WriteOptions): Promise<KObject> {
   if (!isPlainObject(body)) throw kubeBadRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+  const opts = optsIn.unknownFieldsChecked ? optsIn : checkClientFields(served, body, optsIn);
   const input = deepClone(body) as KObject;
   if (!isPlainObject(input.metadata)) input.metadata = {};
   const meta = input.metadata;
@@ -63,8 +67,9 @@ export async function createObject(ctx: ApiContext, served: Served, namespace: s
  * unconditional update (helm's release Secrets), which still cannot lose a concurrent write since
  * the compare-and-swap uses the revision just read.
  */
-export async function updateObject(ctx: ApiContext, served: Served, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions, subresource?: string): Promise<{ obj: KObject; created: boolean }> {
+export async function updateObject(ctx: ApiContext, served: Served, namespace: string | undefined, name: string, body: unknown, optsIn: WriteOptions, subresource?: string): Promise<{ obj: KObject; created: boolean }> {
   if (!isPlainObject(body)) throw kubeBadRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+  const opts = optsIn.unknownFieldsChecked ? optsIn : checkClientFields(served, body, optsIn);
   const input = deepClone(body) as KObject;
   if (!isPlainObject(input.metadata)) input.metadata = {};
   if (input.metadata.name !== undefined && input.metadata.name !== name) throw kubeBadRequest(`the name of the object (${String(input.metadata.name)}) does not match the name on the URL (${name})`);
@@ -170,6 +175,7 @@ async function deleteOnce(ctx: ApiContext, served: Served, obj: KObject, modRevi
   const finalizers = new Set(next.metadata.finalizers ?? []);
   const policy = options.propagationPolicy ?? defaultPropagation(served);
   const isNamespace = served.info.group === '' && served.info.kind === 'Namespace';
+  if (isNamespace && PROTECTED_NAMESPACES.includes(name)) throw kubeForbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, ref(served, name));
   // Finalizers for propagation are only added on the first delete of an object.
   if (!obj.metadata.deletionTimestamp) {
     if (policy === 'Foreground') {

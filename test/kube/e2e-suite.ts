@@ -170,6 +170,29 @@ export function kubeE2eSuite(backend: Backend): void {
       assert.match(inv.stderr, /spec\.template\.spec\.containers: Required value/);
     });
 
+    test('limits through the real stack: a body over 3 MiB is 413, a ConfigMap over 1 MiB is 422; auth can-i', async () => {
+      await cli.kubectl(['create', 'namespace', 'e2e-limits']);
+      const big = path.join(server.dataDir, 'big.txt');
+      fs.writeFileSync(big, 'x'.repeat(3 * 1024 * 1024 + 100));
+      const tooBig = await cli.kubectl(['-n', 'e2e-limits', 'create', 'configmap', 'big', `--from-file=${big}`], { expectFail: true });
+      assert.match(tooBig.stderr, /larger than the limit of 3145728 bytes/);
+      const mid = path.join(server.dataDir, 'mid.txt');
+      fs.writeFileSync(mid, 'x'.repeat(2 * 1024 * 1024));
+      const tooLong = await cli.kubectl(['-n', 'e2e-limits', 'create', 'configmap', 'mid', `--from-file=${mid}`], { expectFail: true });
+      assert.match(tooLong.stderr, /ConfigMap "mid" is invalid: Too long/);
+      assert.equal((await cli.kubectl(['-n', 'e2e-limits', 'get', 'configmaps', '-o', 'name', '--field-selector', 'metadata.name!=kube-root-ca.crt'])).stdout, '');
+      assert.equal((await cli.kubectl(['auth', 'can-i', 'create', 'deployments'])).stdout.trim(), 'yes');
+    });
+
+    test('get -w (Table output) prints a row for a change made while it watches', async () => {
+      await cli.kubectl(['create', 'namespace', 'e2e-wtable']);
+      // A first row, so the watch has printed its list (and is established) before the change.
+      await cli.kubectl(['-n', 'e2e-wtable', 'create', 'configmap', 'first']);
+      const lines = await cli.watchFor(['-n', 'e2e-wtable', 'get', 'configmaps', '-w'], /^added-later\s+1\s+/, () =>
+        cli.kubectl(['-n', 'e2e-wtable', 'create', 'configmap', 'added-later', '--from-literal=k=v']));
+      assert.match(lines[0]!, /^NAME\s+DATA\s+AGE/);
+    });
+
     test('get -w sees a change made while it watches', async () => {
       await cli.kubectl(['create', 'namespace', 'e2e-watch']);
       await cli.kubectl(['-n', 'e2e-watch', 'create', 'configmap', 'before']);
@@ -226,8 +249,8 @@ export function kubeE2eSuite(backend: Backend): void {
 
     test('helm install, list, upgrade, rollback, history, uninstall of a chart of ConfigMaps, Secrets and a Service', async () => {
       const chart = fixture('chart');
-      await cli.kubectl(['create', 'namespace', 'e2e-helm']);
-      const inst = (await cli.helm(['install', 'rel', chart, '-n', 'e2e-helm'])).stdout;
+      // --create-namespace applies the Namespace; --wait=watcher waits with WatchList (sendInitialEvents).
+      const inst = (await cli.helm(['install', 'rel', chart, '-n', 'e2e-helm', '--create-namespace', '--wait=watcher', '--timeout', '60s'])).stdout;
       assert.match(inst, /STATUS: deployed/);
       const list = JSON.parse((await cli.helm(['list', '-n', 'e2e-helm', '-o', 'json'])).stdout);
       assert.deepEqual(list.map((r: any) => [r.name, r.revision, r.status]), [['rel', '1', 'deployed']]);

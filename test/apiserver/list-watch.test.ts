@@ -161,6 +161,19 @@ test('bookmarks: periodic when allowed; WatchList sends initial events then the 
   await fails(h.api, 'GET', CM, 422, { query: { watch: 'true', sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan' } }, 'Invalid');
 });
 
+test('sendInitialEvents=false starts with changes from now', async () => {
+  const w = await watch(h.api, CM, { query: { watch: 'true', sendInitialEvents: 'false', resourceVersionMatch: 'NotOlderThan' } });
+  try {
+    await ok(h.api, 'POST', CM, { body: cm('fresh') });
+    const e = await w.next();
+    assert.equal(e!.type, 'ADDED');
+    assert.equal((e!.object as any).metadata.name, 'fresh');
+  } finally {
+    w.close();
+  }
+  await ok(h.api, 'DELETE', `${CM}/fresh`);
+});
+
 test('legacy /watch/ paths and single-object watches', async () => {
   const cur = await ok(h.api, 'GET', `${CM}/cm-01`);
   const w = await watch(h.api, '/api/v1/watch/namespaces/lw/configmaps/cm-01', { query: { resourceVersion: cur.metadata.resourceVersion } });

@@ -74,6 +74,10 @@ export async function startWatch(ctx: ApiContext, p: WatchParams): Promise<Async
     }
     if (initialEvents) queue.push(bookmark({ 'k8s.io/initial-events-end': 'true' }));
     fromRevision = snapshot.revision + 1;
+  } else if (rvParam === '' || rvParam === '0') {
+    // sendInitialEvents=false without a version: changes from now on.
+    lastRevision = await ctx.kv.currentRevision();
+    fromRevision = lastRevision + 1;
   } else {
     lastRevision = Number(rvParam);
     fromRevision = lastRevision + 1;

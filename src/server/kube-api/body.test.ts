@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import type http from 'node:http';
 import { test } from 'node:test';
 import { isBerthError } from '../../base/errors.js';
-import { decodeObject, decodePatch, mediaType, readBody } from './body.js';
+import { decodeObject, decodePatch, jsonDepth, MAX_BODY_DEPTH, mediaType, readBody } from './body.js';
 
 const reason = (r: string) => (e: unknown) => isBerthError(e) && e.details?.reason === r;
 const bad = (e: unknown) => isBerthError(e, 'InvalidArgument') && e.details?.reason === undefined;
@@ -41,6 +41,15 @@ test('decodeObject: JSON, YAML, no content type; errors are 400 or 415', () => {
   assert.throws(() => decodeObject(Buffer.from(bomb), 'application/yaml'), bad);
 });
 
+test('bodies nested deeper than the limit are refused without recursion', () => {
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  assert.equal(jsonDepth(JSON.parse(deep(5000))), 5000);
+  assert.throws(() => decodeObject(Buffer.from(`{"a":${deep(MAX_BODY_DEPTH)}}`), 'application/json'), bad);
+  assert.deepEqual(decodeObject(Buffer.from(`{"a":${deep(10)}}`), 'application/json'), { a: JSON.parse(deep(10)) });
+  assert.throws(() => decodePatch(Buffer.from(`{"a":${deep(100_000)}}`), 'application/merge-patch+json'), bad);
+  assert.throws(() => decodePatch(Buffer.from(`[${deep(2000)}]`), 'application/json-patch+json'), bad);
+});
+
 test('decodePatch: the four patch types pass as text; CBOR apply and others are 415', () => {
   for (const t of ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']) {
     assert.deepEqual(decodePatch(Buffer.from('{"x":1}'), `${t}; charset=utf-8`), { text: '{"x":1}', contentType: t });
@@ -48,5 +57,8 @@ test('decodePatch: the four patch types pass as text; CBOR apply and others are 
   assert.throws(() => decodePatch(Buffer.from('x'), 'application/apply-patch+cbor'), reason('UnsupportedMediaType'));
   assert.throws(() => decodePatch(Buffer.from('x'), 'application/json'), reason('UnsupportedMediaType'));
   assert.throws(() => decodePatch(Buffer.from(''), 'application/merge-patch+json'), bad);
+  assert.throws(() => decodePatch(Buffer.from('{"a":'), 'application/merge-patch+json'), bad);
+  assert.deepEqual(decodePatch(Buffer.from('kind: ConfigMap\nmetadata: {name: x}\n'), 'application/apply-patch+yaml').contentType, 'application/apply-patch+yaml');
+  assert.throws(() => decodePatch(Buffer.from('kind: [\n'), 'application/apply-patch+yaml'), bad);
   assert.equal(mediaType(' Application/JSON ; charset=utf-8'), 'application/json');
 });

@@ -13,6 +13,8 @@ import { BerthError } from '../../base/errors.js';
 import { decodeProtobufBody } from './protobuf.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** Deeper bodies are refused: no Kubernetes object comes close, and recursive code later would overflow the stack. */
+export const MAX_BODY_DEPTH = 1000;
 
 export const PATCH_TYPES = [
   'application/json-patch+json',
@@ -86,6 +88,24 @@ function parseYaml(text: string): unknown {
   }
 }
 
+/** The nesting depth of a JSON value, measured without recursion (so hostile input cannot overflow the stack here). */
+export function jsonDepth(value: unknown, stopAt = Infinity): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > max) max = d;
+    if (max > stopAt) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+function checkDepth(value: unknown): void {
+  if (jsonDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) throw badRequest(`the request body is nested more than ${MAX_BODY_DEPTH} levels deep`);
+}
+
 function decodeUtf8(raw: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(raw);
@@ -106,6 +126,7 @@ export function decodeObject(raw: Buffer, contentType: string | undefined): Reco
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest(`the request body must be an object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
   }
+  checkDepth(value);
   return value as Record<string, unknown>;
 }
 
@@ -119,5 +140,16 @@ export function decodePatch(raw: Buffer, contentType: string | undefined): { tex
     throw unsupported(`the patch media type "${type || '(none)'}" is not supported: use one of ${PATCH_TYPES.join(', ')}`);
   }
   if (raw.length === 0) throw badRequest('the patch body is empty');
-  return { text: decodeUtf8(raw), contentType: type };
+  const text = decodeUtf8(raw);
+  // The apiserver parses the patch; refuse pathological nesting here, before any recursive code sees it.
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    // Apply configurations are YAML (kubectl and helm send JSON, which is YAML too).
+    if (type !== 'application/apply-patch+yaml') throw badRequest(`the patch body is not valid JSON: ${(err as Error).message}`);
+    parsed = parseYaml(text);
+  }
+  checkDepth(parsed);
+  return { text, contentType: type };
 }

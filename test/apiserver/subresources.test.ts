@@ -76,3 +76,20 @@ test('node-agent subresources are refused clearly, not faked', async () => {
   const st = await fails(h.api, 'GET', `${PODS}/logs/log`, 405);
   assert.match(st.message, /not supported/);
 });
+
+test('binding: pods/binding and the bindings resource set spec.nodeName once and PodScheduled', async () => {
+  await ok(h.api, 'POST', PODS, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sched' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+  const r = await call(h.api, 'POST', `${PODS}/sched/binding`, { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'sched' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } } });
+  assert.equal(r.status, 201);
+  const pod = await ok(h.api, 'GET', `${PODS}/sched`);
+  assert.equal(pod.spec.nodeName, 'node-1');
+  assert.equal(pod.status.conditions.find((c: any) => c.type === 'PodScheduled').status, 'True');
+  assert.equal(pod.status.phase, 'Pending', 'binding keeps the rest of the status');
+  const again = await fails(h.api, 'POST', `${PODS}/sched/binding`, 409, { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'sched' }, target: { kind: 'Node', name: 'node-2' } } }, 'Conflict');
+  assert.match(again.message, /already assigned to node "node-1"/);
+  await ok(h.api, 'POST', PODS, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sched2' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+  await ok(h.api, 'POST', '/api/v1/namespaces/default/bindings', { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'sched2' }, target: { kind: 'Node', name: 'node-2' } } });
+  assert.equal((await ok(h.api, 'GET', `${PODS}/sched2`)).spec.nodeName, 'node-2');
+  await fails(h.api, 'POST', `${PODS}/sched2/binding`, 422, { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'sched2' }, target: {} } }, 'Invalid');
+  await fails(h.api, 'POST', `${PODS}/nobody/binding`, 404, { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'nobody' }, target: { name: 'n' } } });
+});

@@ -126,6 +126,11 @@ test('services: defaults, cluster IP allocation in 10.96.0.0/12, port rules, clu
   const np = await ok(h.api, 'POST', `${NS}/services`, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'np' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } } });
   assert.ok(np.spec.ports[0].nodePort >= 30000 && np.spec.ports[0].nodePort <= 32767);
   assert.equal(np.spec.externalTrafficPolicy, 'Cluster');
+  const back = await ok(h.api, 'PUT', `${NS}/services/np`, { body: { ...np, spec: { ...np.spec, type: 'ClusterIP' } } });
+  assert.equal(back.spec.ports[0].nodePort, undefined, 'turning into ClusterIP releases node ports');
+  assert.equal(back.spec.clusterIP, np.spec.clusterIP);
+  const again = await ok(h.api, 'PUT', `${NS}/services/np`, { body: { ...back, spec: { ...back.spec, type: 'NodePort' } } });
+  assert.ok(again.spec.ports[0].nodePort >= 30000);
   const headless = await ok(h.api, 'POST', `${NS}/services`, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'hl' }, spec: { clusterIP: 'None', selector: { app: 'x' } } } });
   assert.equal(headless.spec.clusterIP, 'None');
   const ext = await ok(h.api, 'POST', `${NS}/services`, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'example.com' } } });

@@ -187,6 +187,16 @@ function podAdmission(pod: KObject): void {
   spec.tolerations = tolerations;
 }
 
+/** A service turned into ClusterIP/ExternalName gives back the node ports it had (kube clears them). */
+function dropReleasedNodePorts(svc: KObject, old: KObject): void {
+  const spec = isPlainObject(svc.spec) ? svc.spec : {};
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') return;
+  const oldPorts = isPlainObject(old.spec) && Array.isArray(old.spec.ports) ? (old.spec.ports as Array<Record<string, unknown>>) : [];
+  const held = new Set<unknown>(oldPorts.map((p) => p.nodePort).filter((n) => typeof n === 'number'));
+  for (const p of Array.isArray(spec.ports) ? (spec.ports as Array<Record<string, unknown>>) : []) if (held.has(p.nodePort)) delete p.nodePort;
+  if (spec.type === 'ClusterIP' || spec.type === 'ExternalName') delete spec.externalTrafficPolicy;
+}
+
 export interface Prepared { obj: KObject; release: () => void }
 
 /** Turns a create request body into the object to store. */
@@ -234,7 +244,7 @@ export async function prepareUpdate(ctx: ApiContext, served: Served, body: KObje
     next.status = obj.status;
     next.metadata.managedFields = meta.managedFields ?? old.metadata.managedFields;
     obj = next;
-  } else if (hasStatusSubresource(served) && !(served.info.group === 'apiextensions.k8s.io')) {
+  } else if (subresource !== 'binding' && hasStatusSubresource(served) && !(served.info.group === 'apiextensions.k8s.io')) {
     if (old.status === undefined) delete obj.status;
     else obj.status = deepClone(old.status);
   }
@@ -255,6 +265,7 @@ export async function prepareUpdate(ctx: ApiContext, served: Served, body: KObje
     (obj.spec as Record<string, unknown>).finalizers = (old.spec as Record<string, unknown> | undefined)?.finalizers ?? ['kubernetes'];
     if (subresource !== 'status') obj.status = old.status;
   }
+  if (served.info.group === '' && served.info.kind === 'Service') dropReleasedNodePorts(obj, old);
   validate(ctx, served, obj, old, opts);
   if (served.info.group === 'apiextensions.k8s.io') obj.status = subresource === 'status' ? obj.status : establishedStatus(obj, old.status);
   if (tracksGeneration(served, obj)) {

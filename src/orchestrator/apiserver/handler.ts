@@ -18,6 +18,7 @@ import { contentTypeOf, renderList, renderOne, representationOf } from './repres
 import { apiVersionOf } from './admission.js';
 import { toScale, writeScale } from './scale.js';
 import { evictPod } from './eviction.js';
+import { bindPod } from './binding.js';
 import { answerReview } from './reviews.js';
 import { openapiV2Doc, openapiV3Doc, openapiV3Root } from './openapi.js';
 import type { KObject } from './object-meta.js';
@@ -112,6 +113,10 @@ async function handleResource(ctx: ApiContext, req: ApiRequest, t: Extract<Retur
   const namespace = info.namespaced ? t.namespace : undefined;
   const sub = t.subresource;
   if (sub !== undefined && !info.subresources.some((s) => s.name === sub)) throw notFoundPath();
+  if (info.group === '' && info.plural === 'bindings') {
+    if (req.method !== 'POST' || namespace === undefined || t.name !== undefined) throw kubeMethodNotAllowed('the server does not allow this method on the requested resource');
+    return ok(await bindPod(ctx, ctx.registry.lookup('', 'v1', 'pods')!, namespace, undefined, req.body, writeOptions(req)), 201);
+  }
   if (info.virtual) return handleVirtual(ctx, req, served);
 
   const isRead = req.method === 'GET' || req.method === 'HEAD';
@@ -182,6 +187,10 @@ async function handleResource(ctx: ApiContext, req: ApiRequest, t: Extract<Retur
       return ok(await writeScale(ctx, served, namespace, name, { patch: { type, doc: req.body } }, opts), 200, warningHeaders(opts));
     }
     throw kubeMethodNotAllowed('the server does not allow this method on the requested resource');
+  }
+  if (sub === 'binding' && info.group === '' && info.plural === 'pods') {
+    if (req.method !== 'POST') throw kubeMethodNotAllowed('the server does not allow this method on the requested resource');
+    return ok(await bindPod(ctx, served, namespace!, name, req.body, writeOptions(req)), 201);
   }
   if (sub === 'eviction' && info.group === '' && info.plural === 'pods') {
     if (req.method !== 'POST') throw kubeMethodNotAllowed('the server does not allow this method on the requested resource');

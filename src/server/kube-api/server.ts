@@ -112,7 +112,14 @@ export function createKubeHttpsServer(o: KubeHttpsOptions): { server: https.Serv
           await sendObject(res, answer, head, closed);
         }
       } catch (err) {
-        const code = sendStatus(res, err, head);
+        let code = 500;
+        try {
+          code = sendStatus(res, err, head);
+        } catch (sendErr) {
+          // The connection broke while answering: nothing more can be told to this client.
+          res.destroy();
+          o.log(`kube-api: cannot answer ${req.method} ${String(req.url).slice(0, 200)}: ${(sendErr as Error).message}`);
+        }
         if (code >= 500) o.log(`kube-api: ${req.method} ${String(req.url).slice(0, 200)}: ${(err as Error)?.stack ?? String(err)}`);
         if (code === 413) {
           // The rest of an oversized body is not read: close the connection once the answer is out.

@@ -202,7 +202,7 @@ export function kubeE2eSuite(backend: Backend): void {
       assert.ok(lines.includes('configmap/during'));
     });
 
-    test('delete: cascading (background) removes dependents, orphan keeps them', async () => {
+    test('delete: cascading (background, foreground) removes dependents, orphan keeps them; finalizers; namespace deletion', async () => {
       await cli.kubectl(['create', 'namespace', 'e2e-gc']);
       for (const owner of ['owner-a', 'owner-b']) {
         await cli.kubectl(['-n', 'e2e-gc', 'create', 'configmap', owner]);
@@ -218,6 +218,19 @@ export function kubeE2eSuite(backend: Backend): void {
       await new Promise((r) => setTimeout(r, 500));
       const orphan = await cli.getJson(['-n', 'e2e-gc', 'configmap', 'owner-b-dep']);
       assert.equal(orphan.metadata.ownerReferences, undefined);
+      // Foreground: the owner goes only after its blocking dependent; kubectl waits for both.
+      await cli.kubectl(['-n', 'e2e-gc', 'create', 'configmap', 'owner-c']);
+      const uidC = (await cli.getJson(['-n', 'e2e-gc', 'configmap', 'owner-c'])).metadata.uid;
+      await cli.kubectl(['-n', 'e2e-gc', 'create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owner-c-dep', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner-c', uid: uidC, blockOwnerDeletion: true }] } }) });
+      await cli.kubectl(['-n', 'e2e-gc', 'delete', 'configmap', 'owner-c', '--cascade=foreground', '--timeout=30s']);
+      assert.equal((await cli.kubectl(['-n', 'e2e-gc', 'get', 'configmap', 'owner-c', 'owner-c-dep', '--ignore-not-found', '-o', 'name'])).stdout, '');
+      // Finalizers hold a deleted object (deletionTimestamp set) until they are removed.
+      await cli.kubectl(['-n', 'e2e-gc', 'create', 'configmap', 'held']);
+      await cli.kubectl(['-n', 'e2e-gc', 'patch', 'configmap', 'held', '--type', 'merge', '-p', '{"metadata":{"finalizers":["example.com/hold"]}}']);
+      await cli.kubectl(['-n', 'e2e-gc', 'delete', 'configmap', 'held', '--wait=false']);
+      assert.match((await cli.getJson(['-n', 'e2e-gc', 'configmap', 'held'])).metadata.deletionTimestamp, /^\d{4}-\d\d-\d\dT/);
+      await cli.kubectl(['-n', 'e2e-gc', 'patch', 'configmap', 'held', '--type', 'json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
+      assert.equal((await cli.kubectl(['-n', 'e2e-gc', 'get', 'configmap', 'held', '--ignore-not-found', '-o', 'name'])).stdout, '');
       const ns = await cli.kubectl(['delete', 'namespace', 'e2e-gc']);
       assert.match(ns.stdout, /namespace "e2e-gc" deleted/);
       await eventually('the namespace and its contents to go', async () =>

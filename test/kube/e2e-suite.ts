@@ -50,6 +50,8 @@ export function kubeE2eSuite(backend: Backend): void {
       const who = JSON.parse((await cli.kubectl(['auth', 'whoami', '-o', 'json'])).stdout);
       assert.equal(who.status.userInfo.username, 'admin');
       assert.deepEqual(who.status.userInfo.groups, ['system:masters', 'system:authenticated']);
+      const as = JSON.parse((await cli.kubectl(['auth', 'whoami', '-o', 'json', '--as=jane', '--as-group=qa'])).stdout);
+      assert.deepEqual([as.status.userInfo.username, as.status.userInfo.groups], ['jane', ['qa', 'system:authenticated']]);
     });
 
     test('create namespace, configmap, secret and deployment (protobuf bodies); get -o json|yaml|jsonpath|wide', async () => {

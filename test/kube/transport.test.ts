@@ -70,6 +70,20 @@ test('anonymous, bad tokens, foreign certificates and serving certificates get 4
   }
 });
 
+test('impersonation: masters may act as another user (kubectl --as); others get 403', async () => {
+  const r = await request(kube.url, '/echo', admin, { headers: { 'Impersonate-User': 'bob', 'Impersonate-Group': 'dev', 'Impersonate-Uid': 'u-7' } });
+  assert.deepEqual(r.json().user, { name: 'bob', groups: ['dev', 'system:authenticated'], uid: 'u-7' });
+  const lone = await request(kube.url, '/echo', admin, { headers: { 'Impersonate-Group': 'dev' } });
+  assert.deepEqual([lone.status, lone.json().reason], [400, 'BadRequest']);
+  const file = path.join(dir, 'pki', 'tokens.csv');
+  fs.appendFileSync(file, 'plaintoken456,dev-user,u-43,"dev"\n');
+  fs.utimesSync(file, new Date(), new Date(Date.now() + 20_000));
+  await new Promise((r) => setTimeout(r, 1100));
+  const denied = await request(kube.url, '/echo', { ca: kube.caCertPem, token: 'plaintoken456' }, { headers: { 'Impersonate-User': 'admin' } });
+  assert.deepEqual([denied.status, denied.json().reason], [403, 'Forbidden']);
+  assert.match(denied.json().message, /User "dev-user" cannot impersonate resource "users"/);
+});
+
 test('bodies: JSON and YAML objects decoded, patches passed as text with their type', async () => {
   const post = await request(kube.url, '/echo/p', admin, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"kind":"ConfigMap","data":{"a":"1"}}' });
   assert.deepEqual(post.json().body, { kind: 'ConfigMap', data: { a: '1' } });

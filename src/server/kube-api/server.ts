@@ -12,6 +12,7 @@ import type { ApiRequest, ApiServer } from '../../orchestrator/apiserver/types.j
 import { BerthError } from '../../base/errors.js';
 import { authenticate } from './authn.js';
 import { decodeObject, decodePatch, MAX_BODY_BYTES, readBody } from './body.js';
+import { impersonate } from './impersonation.js';
 import { sendObject, sendStatus, sendWatch } from './respond.js';
 import type { TokenFile } from './tokens.js';
 
@@ -79,8 +80,9 @@ export function createKubeHttpsServer(o: KubeHttpsOptions): { server: https.Serv
     const head = req.method === 'HEAD';
     void (async () => {
       try {
-        const user = authenticate(req, o.tokens);
-        if (!user) throw new BerthError('Unauthenticated', 'Unauthorized');
+        const authenticated = authenticate(req, o.tokens);
+        if (!authenticated) throw new BerthError('Unauthenticated', 'Unauthorized');
+        const user = impersonate(req, authenticated);
         const method = req.method ?? '';
         if (!METHODS.has(method)) throw new BerthError('NotImplemented', `the method ${method.slice(0, 20)} is not supported`);
         const url = parseTarget(req.url);

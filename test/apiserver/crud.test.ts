@@ -168,6 +168,15 @@ test('reviews: whoami echoes the user, access reviews allow', async () => {
   assert.equal(can.spec.resourceAttributes.verb, 'create');
 });
 
+test('componentstatuses reports the datastore', async () => {
+  const cs = await ok(h.api, 'GET', '/api/v1/componentstatuses');
+  assert.equal(cs.kind, 'ComponentStatusList');
+  assert.equal(cs.items[0].metadata.name, 'datastore-0');
+  assert.equal(cs.items[0].conditions[0].status, 'True');
+  assert.equal((await ok(h.api, 'GET', '/api/v1/componentstatuses/datastore-0')).conditions[0].type, 'Healthy');
+  await fails(h.api, 'GET', '/api/v1/componentstatuses/scheduler', 404, {}, 'NotFound');
+});
+
 test('objects survive a restart of the API server on the same store', async () => {
   await h.api.close();
   const { createApiServer } = await import('../../src/orchestrator/apiserver/index.js');

@@ -270,7 +270,33 @@ async function handleObject(ctx: ApiContext, req: ApiRequest, served: Served, na
 }
 
 async function handleVirtual(ctx: ApiContext, req: ApiRequest, served: Served): Promise<ApiResponse> {
-  void ctx;
+  if (served.info.plural === 'componentstatuses' && (req.method === 'GET' || req.method === 'HEAD')) return ok(await componentStatuses(ctx, req));
   if (req.method !== 'POST') throw kubeMethodNotAllowed(`the server does not allow this method on the requested resource`);
   return ok(answerReview(served.info.kind, apiVersionOf(served.info), req.body, req.user), 201);
+}
+
+/**
+ * componentstatuses (deprecated in kube, still served): the one component the API server can check
+ * itself is its datastore, probed with a revision read.
+ */
+async function componentStatuses(ctx: ApiContext, req: ApiRequest): Promise<object> {
+  let condition: Record<string, string>;
+  try {
+    const rev = await ctx.kv.currentRevision();
+    condition = { type: 'Healthy', status: 'True', message: `ok (revision ${rev})` };
+  } catch (err) {
+    condition = { type: 'Healthy', status: 'False', error: err instanceof Error ? err.message : String(err) };
+  }
+  const item = { kind: 'ComponentStatus', apiVersion: 'v1', metadata: { name: 'datastore-0' }, conditions: [condition] };
+  const name = parseApiPath(req.path.replace(/\/+$/, ''));
+  if (name.type === 'resource' && name.name !== undefined) {
+    if (name.name !== 'datastore-0') throw kubeNotFoundComponent(name.name);
+    return item;
+  }
+  return { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items: [item] };
+}
+
+function kubeNotFoundComponent(name: string): BerthError {
+  const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `componentstatuses "${name}" not found`, reason: 'NotFound', details: { name, kind: 'componentstatuses' }, code: 404 };
+  return new BerthError('NotFound', status.message, { details: { status } });
 }

@@ -99,7 +99,13 @@ test('pods on a node are deleted gracefully; grace period 0 removes them', async
   const del = await ok(h.api, 'DELETE', '/api/v1/namespaces/default/pods/bound');
   assert.equal(del.metadata.deletionGracePeriodSeconds, 30);
   assert.ok(del.metadata.deletionTimestamp);
-  await ok(h.api, 'GET', '/api/v1/namespaces/default/pods/bound');
+  const terminating = await ok(h.api, 'GET', '/api/v1/namespaces/default/pods/bound');
+  // The node agent reports status while it stops the pod: that must not delete it early.
+  const st = await ok(h.api, 'PUT', '/api/v1/namespaces/default/pods/bound/status', { body: { ...terminating, status: { phase: 'Running' } } });
+  assert.equal(st.status.phase, 'Running');
+  const rv = (await ok(h.api, 'GET', '/api/v1/namespaces/default/pods/bound')).metadata.resourceVersion;
+  await ok(h.api, 'DELETE', '/api/v1/namespaces/default/pods/bound');
+  assert.equal((await ok(h.api, 'GET', '/api/v1/namespaces/default/pods/bound')).metadata.resourceVersion, rv, 'a repeated delete writes nothing');
   await ok(h.api, 'DELETE', '/api/v1/namespaces/default/pods/bound', { body: { gracePeriodSeconds: 0 } });
   assert.ok(await gone('/api/v1/namespaces/default/pods/bound'));
   // Unscheduled pods go at once.

@@ -9,7 +9,7 @@ import type { Served } from './registry.js';
 import { BUILTIN_RESOURCES } from '../../api/k8s/resources/index.js';
 import { checkClientFields, prepareCreate, prepareUpdate } from './admission.js';
 import { kubeBadRequest, kubeConflict, kubeForbidden, kubeInvalid, kubeNotFound } from './kube-errors.js';
-import { deepClone, generateNameSuffix, isPlainObject, nowTimestamp, type KObject } from './object-meta.js';
+import { deepClone, deepEqual, generateNameSuffix, isPlainObject, nowTimestamp, type KObject } from './object-meta.js';
 import { isBerthError } from '../../base/errors.js';
 import { crdServing } from './crd-definition.js';
 import { present } from './reads.js';
@@ -91,8 +91,10 @@ export async function updateObject(ctx: ApiContext, served: Served, namespace: s
 export async function writeUpdate(ctx: ApiContext, served: Served, input: KObject, old: KObject, modRevision: number, opts: WriteOptions, subresource?: string): Promise<KObject> {
   const { obj, release } = await prepareUpdate(ctx, served, input, old, opts, subresource);
   try {
-    // Removing the last finalizer of an object being deleted completes its deletion.
-    if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && !(served.info.group === '' && served.info.kind === 'Namespace' && namespaceFinalizers(obj).length > 0)) {
+    // Removing the last finalizer of an object being deleted completes its deletion (kube's
+    // ShouldDeleteDuringUpdate): only when no grace period is pending, so a terminating pod's status
+    // updates from its node do not delete it early.
+    if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && (old.metadata.deletionGracePeriodSeconds ?? 0) === 0 && !(served.info.group === '' && served.info.kind === 'Namespace' && namespaceFinalizers(obj).length > 0)) {
       if (opts.dryRun) return present(served, obj);
       const rev = await ctx.store.remove(served.info, obj.metadata.namespace, obj.metadata.name!, modRevision);
       if (served.info.group === 'apiextensions.k8s.io' && served.info.kind === 'CustomResourceDefinition') ctx.registry.removeCrd(obj.metadata.name!);
@@ -209,7 +211,8 @@ async function deleteOnce(ctx: ApiContext, served: Served, obj: KObject, modRevi
     next.metadata.deletionGracePeriodSeconds = graceful;
   }
   if (isNamespace) next.status = { ...(isPlainObject(next.status) ? next.status : {}), phase: 'Terminating' };
-  if (opts.dryRun) return { obj: present(served, next), deleted: false };
+  // Deleting again what is already being deleted, with nothing new to record, writes nothing.
+  if (opts.dryRun || deepEqual(next, obj)) return { obj: present(served, opts.dryRun ? next : obj), deleted: false };
   // Written directly (not through admission): deletion only adds metadata and namespace phase.
   const stored = await ctx.store.update(served.info, next, modRevision);
   ctx.kickGc();

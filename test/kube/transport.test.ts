@@ -11,6 +11,7 @@ import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
+import zlib from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { ensurePki, renderKubeconfig, startKubeApi, type KubeApi } from '../../src/server/kube-api/index.js';
 import { issueLeaf } from '../../src/server/kube-api/certs.js';
@@ -136,6 +137,20 @@ test('apiserver errors become metav1.Status once; a crash is a 500, not a dead s
   assert.deepEqual([text.status, text.text, text.headers['content-type']], [200, 'ok', 'text/plain']);
   const opt = await request(kube.url, '/echo', admin, { method: 'OPTIONS' });
   assert.deepEqual([opt.status, opt.json().reason], [405, 'MethodNotAllowed']);
+});
+
+test('large answers are gzipped when the client accepts it, small ones and others never', async () => {
+  const gz = await request(kube.url, '/big', admin, { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.ok(gz.raw.length < 10_000);
+  assert.equal(JSON.parse(zlib.gunzipSync(gz.raw).toString()).pad.length, 300 * 1024);
+  const plain = await request(kube.url, '/big', admin);
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.equal(plain.json().pad.length, 300 * 1024);
+  const refused = await request(kube.url, '/big', admin, { headers: { 'Accept-Encoding': 'gzip;q=0, identity' } });
+  assert.equal(refused.headers['content-encoding'], undefined);
+  const small = await request(kube.url, '/echo', admin, { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(small.headers['content-encoding'], undefined);
 });
 
 /** Opens a watch and returns the response as soon as its headers arrive, plus a line reader. */

@@ -7,10 +7,22 @@
  * event, since the status line is already sent.
  */
 import type http from 'node:http';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import type { ApiResponse, WatchEventObject } from '../../orchestrator/apiserver/types.js';
 import { statusFromError } from './status.js';
 
 const JSON_TYPE = 'application/json';
+/** Like kube-apiserver, large answers are gzipped for clients that accept it (OpenAPI documents, big lists). */
+export const GZIP_MIN_BYTES = 128 * 1024;
+const gzip = promisify(zlib.gzip);
+
+function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  return (acceptEncoding ?? '').split(',').some((e) => {
+    const [name, ...params] = e.trim().toLowerCase().split(';');
+    return name === 'gzip' && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+  });
+}
 
 function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
   if (!headers) return undefined;
@@ -45,7 +57,7 @@ async function writeChunk(res: http.ServerResponse, chunk: string | Buffer, clos
   return !res.destroyed && !res.writableEnded;
 }
 
-export async function sendObject(res: http.ServerResponse, r: Extract<ApiResponse, { kind: 'object' }>, head: boolean, closed: Promise<void>): Promise<void> {
+export async function sendObject(res: http.ServerResponse, r: Extract<ApiResponse, { kind: 'object' }>, head: boolean, closed: Promise<void>, acceptEncoding?: string): Promise<void> {
   const extra = { ...(r.headers ?? {}) };
   const type = headerValue(extra, 'content-type');
   for (const k of Object.keys(extra)) if (k.toLowerCase() === 'content-type') delete extra[k];
@@ -66,6 +78,11 @@ export async function sendObject(res: http.ServerResponse, r: Extract<ApiRespons
   else if (typeof r.body === 'string') body = r.body;
   else body = JSON.stringify(r.body ?? {});
   const contentType = type ?? (typeof r.body === 'string' || Buffer.isBuffer(r.body) ? 'text/plain' : JSON_TYPE);
+  if (Buffer.byteLength(body) >= GZIP_MIN_BYTES && acceptsGzip(acceptEncoding) && headerValue(extra, 'content-encoding') === undefined) {
+    body = await gzip(body);
+    headers['Content-Encoding'] = 'gzip';
+    headers.Vary = 'Accept-Encoding';
+  }
   res.writeHead(r.status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
   res.end(head ? undefined : body);
 }

@@ -111,7 +111,7 @@ export function createKubeHttpsServer(o: KubeHttpsOptions): { server: https.Serv
         if (answer.kind === 'watch') {
           await sendWatch(res, answer, { closed, stop: () => abort.abort(), timeoutSeconds: timeoutSeconds(url.searchParams), log: o.log });
         } else {
-          await sendObject(res, answer, head, closed);
+          await sendObject(res, answer, head, closed, req.headers['accept-encoding']);
         }
       } catch (err) {
         let code = 500;

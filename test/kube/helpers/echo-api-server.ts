@@ -4,6 +4,7 @@
  *   /echo/…            → 200 {method, path, query, user, body, contentType, accept}
  *   /fail/<ErrorCode>  → throws BerthError(<ErrorCode>) (with causes for /fail/Invalid)
  *   /crash             → throws a plain Error (an apiserver bug)
+ *   /big               → 200 a JSON object of about 300 KiB
  *   /text              → 200 text/plain "ok"
  *   /watch             → a watch fed by push(); ends when the client goes away
  */
@@ -32,6 +33,7 @@ export function echoApiServer(): EchoApiServer {
           body: { method: req.method, path: req.path, query: Object.fromEntries(req.query), user: req.user, body: req.body ?? null, contentType: req.contentType ?? null, accept: req.headers.accept ?? null },
         };
       }
+      if (req.path === '/big') return { kind: 'object', status: 200, body: { kind: 'Big', pad: 'x'.repeat(300 * 1024) } };
       if (req.path === '/text') return { kind: 'object', status: 200, body: 'ok', headers: { 'Content-Type': 'text/plain' } };
       if (req.path === '/crash') throw new Error('apiserver bug');
       if (req.path.startsWith('/fail/')) {

@@ -2,7 +2,7 @@
 import https from 'node:https';
 
 export interface Creds { ca: string; cert?: string; key?: string; token?: string }
-export interface Answer { status: number; headers: Record<string, string | string[] | undefined>; text: string; json(): any }
+export interface Answer { status: number; headers: Record<string, string | string[] | undefined>; raw: Buffer; text: string; json(): any }
 
 export function request(url: string, path: string, creds: Creds, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer> {
   const u = new URL(url);
@@ -20,8 +20,9 @@ export function request(url: string, path: string, creds: Creds, opts: { method?
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        const raw = Buffer.concat(chunks);
+        const text = raw.toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, raw, text, json: () => JSON.parse(text) });
       });
       res.on('error', reject);
     });

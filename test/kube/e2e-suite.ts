@@ -54,11 +54,23 @@ export function kubeE2eSuite(backend: Backend): void {
       assert.deepEqual([as.status.userInfo.username, as.status.userInfo.groups], ['jane', ['qa', 'system:authenticated']]);
     });
 
-    test('create namespace, configmap, secret and deployment (protobuf bodies); get -o json|yaml|jsonpath|wide', async () => {
+    test('create namespace, configmap, secret, deployment, service, job, cronjob, role(binding), hpa (protobuf bodies); get -o json|yaml|jsonpath|wide', async () => {
       await cli.kubectl(['create', 'namespace', 'e2e-create']);
       await cli.kubectl(['-n', 'e2e-create', 'create', 'configmap', 'c1', '--from-literal=a=1', '--from-literal=b=two']);
       await cli.kubectl(['-n', 'e2e-create', 'create', 'secret', 'generic', 's1', '--from-literal=password=hunter2']);
       await cli.kubectl(['-n', 'e2e-create', 'create', 'deployment', 'd1', '--image=busybox:1.36', '--replicas=2']);
+      // More generators kubectl sends as protobuf.
+      await cli.kubectl(['-n', 'e2e-create', 'create', 'serviceaccount', 'sa1']);
+      await cli.kubectl(['-n', 'e2e-create', 'create', 'service', 'clusterip', 'svc1', '--tcp=80:8080']);
+      await cli.kubectl(['-n', 'e2e-create', 'create', 'job', 'j1', '--image=busybox:1.36', '--', 'true']);
+      await cli.kubectl(['-n', 'e2e-create', 'create', 'cronjob', 'cj1', '--image=busybox:1.36', '--schedule=*/5 * * * *']);
+      await cli.kubectl(['-n', 'e2e-create', 'create', 'role', 'r1', '--verb=get', '--resource=configmaps']);
+      await cli.kubectl(['-n', 'e2e-create', 'create', 'rolebinding', 'rb1', '--role=r1', '--serviceaccount=e2e-create:sa1']);
+      await cli.kubectl(['-n', 'e2e-create', 'autoscale', 'deployment', 'd1', '--min=1', '--max=3', '--cpu=80%']);
+      const made = (await cli.kubectl(['-n', 'e2e-create', 'get', 'sa/sa1', 'svc/svc1', 'job/j1', 'cronjob/cj1', 'role/r1', 'rolebinding/rb1', 'hpa/d1', '-o', 'name'])).stdout.trim().split('\n');
+      assert.deepEqual(made, ['serviceaccount/sa1', 'service/svc1', 'job.batch/j1', 'cronjob.batch/cj1', 'role.rbac.authorization.k8s.io/r1', 'rolebinding.rbac.authorization.k8s.io/rb1', 'horizontalpodautoscaler.autoscaling/d1']);
+      assert.equal((await cli.getJson(['-n', 'e2e-create', 'service', 'svc1'])).spec.ports[0].targetPort, 8080);
+      assert.equal((await cli.getJson(['-n', 'e2e-create', 'cronjob', 'cj1'])).spec.schedule, '*/5 * * * *');
       const ns = await cli.getJson(['namespace', 'e2e-create']);
       assert.equal(ns.status.phase, 'Active');
       const cm = await cli.getJson(['-n', 'e2e-create', 'configmap', 'c1']);

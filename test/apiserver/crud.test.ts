@@ -186,3 +186,49 @@ test('objects survive a restart of the API server on the same store', async () =
   const svc = await ok(h.api, 'GET', '/api/v1/namespaces/default/services/kubernetes');
   assert.equal(svc.spec.clusterIP, '10.96.0.1');
 });
+
+test('events.k8s.io/v1 and core/v1 Events are the same objects, converted', async () => {
+  const created = await ok(h.api, 'POST', '/apis/events.k8s.io/v1/namespaces/default/events', {
+    body: { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'ev1' }, eventTime: '2026-01-01T00:00:00.000000Z', reportingController: 'berth/scheduler', reportingInstance: 'node-1', action: 'Binding', reason: 'Scheduled', regarding: { kind: 'Pod', name: 'p1', namespace: 'default', uid: 'u1' }, note: 'assigned default/p1 to node-1', type: 'Normal' },
+  });
+  assert.equal(created.apiVersion, 'events.k8s.io/v1');
+  assert.equal(created.note, 'assigned default/p1 to node-1');
+  const core = await ok(h.api, 'GET', '/api/v1/namespaces/default/events/ev1');
+  assert.equal(core.apiVersion, 'v1');
+  assert.equal(core.message, 'assigned default/p1 to node-1');
+  assert.deepEqual(core.involvedObject, { kind: 'Pod', name: 'p1', namespace: 'default', uid: 'u1' });
+  assert.equal(core.reportingComponent, 'berth/scheduler');
+  assert.equal(core.metadata.uid, created.metadata.uid);
+  const byRegarding = await ok(h.api, 'GET', '/apis/events.k8s.io/v1/namespaces/default/events', { query: { fieldSelector: 'regarding.name=p1' } });
+  assert.deepEqual(byRegarding.items.map((e: any) => e.metadata.name), ['ev1']);
+  const byInvolved = await ok(h.api, 'GET', '/api/v1/namespaces/default/events', { query: { fieldSelector: 'involvedObject.uid=u1' } });
+  assert.deepEqual(byInvolved.items.map((e: any) => e.metadata.name), ['ev1']);
+  await ok(h.api, 'POST', '/api/v1/namespaces/default/events', { body: { apiVersion: 'v1', kind: 'Event', metadata: { name: 'ev2' }, involvedObject: { kind: 'Pod', name: 'p2' }, reason: 'Pulled', message: 'pulled', type: 'Normal', count: 3, source: { component: 'kubelet', host: 'node-1' }, firstTimestamp: '2026-01-01T00:00:00Z', lastTimestamp: '2026-01-01T00:01:00Z' } });
+  const v1 = await ok(h.api, 'GET', '/apis/events.k8s.io/v1/namespaces/default/events/ev2');
+  assert.deepEqual([v1.note, v1.regarding.name, v1.deprecatedCount, v1.reportingController], ['pulled', 'p2', 3, 'kubelet']);
+  const t = await ok(h.api, 'GET', '/apis/events.k8s.io/v1/namespaces/default/events/ev2', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+  assert.deepEqual(t.rows[0].cells.slice(1, 4), ['Normal', 'Pulled', 'pod/p2']);
+  const patched = await ok(h.api, 'PATCH', '/apis/events.k8s.io/v1/namespaces/default/events/ev2', { body: { note: 'pulled again' }, contentType: 'application/merge-patch+json' });
+  assert.equal(patched.note, 'pulled again');
+  assert.equal((await ok(h.api, 'GET', '/api/v1/namespaces/default/events/ev2')).message, 'pulled again');
+  await ok(h.api, 'DELETE', '/apis/events.k8s.io/v1/namespaces/default/events/ev2');
+  await fails(h.api, 'GET', '/api/v1/namespaces/default/events/ev2', 404);
+});
+
+test('autoscaling/v1 and v2 HorizontalPodAutoscalers are the same objects, converted', async () => {
+  await ok(h.api, 'POST', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers', {
+    body: { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'hpa' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gen' }, minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 70 } },
+  });
+  const v2 = await ok(h.api, 'GET', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/hpa');
+  assert.equal(v2.apiVersion, 'autoscaling/v2');
+  assert.deepEqual(v2.spec.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+  assert.equal(v2.spec.targetCPUUtilizationPercentage, undefined);
+  const upd = await ok(h.api, 'PUT', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/hpa', { body: { ...v2, spec: { ...v2.spec, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] } } });
+  assert.equal(upd.spec.metrics[0].resource.target.averageUtilization, 50);
+  const v1 = await ok(h.api, 'GET', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/hpa');
+  assert.equal(v1.apiVersion, 'autoscaling/v1');
+  assert.equal(v1.spec.targetCPUUtilizationPercentage, 50);
+  assert.equal(v1.spec.metrics, undefined);
+  const list = await ok(h.api, 'GET', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers');
+  assert.equal(list.items[0].spec.targetCPUUtilizationPercentage, 50);
+});

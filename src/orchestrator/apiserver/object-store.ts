@@ -9,17 +9,26 @@ import { asBerthError, isBerthError } from '../../base/errors.js';
 import type { ResourceInfo } from '../../api/k8s/resources/index.js';
 import { kubeAlreadyExists, kubeConflict, kubeNotFound } from './kube-errors.js';
 import type { KObject } from './object-meta.js';
+import { fromStorage, toStorage } from './conversion.js';
 
 export function groupSegment(info: Pick<ResourceInfo, 'group'>): string {
   return info.group === '' ? 'core' : info.group;
 }
 
-export function resourcePrefix(info: Pick<ResourceInfo, 'group' | 'plural'>, namespace?: string): string {
-  const base = `/registry/${groupSegment(info)}/${info.plural}/`;
+type Located = Pick<ResourceInfo, 'group' | 'plural'> & { storage?: ResourceInfo['storage'] };
+
+/** Where a resource's objects live (its own place, or the resource whose storage it shares). */
+function storedAs(info: Located): Pick<ResourceInfo, 'group' | 'plural'> {
+  return info.storage ?? info;
+}
+
+export function resourcePrefix(info: Located, namespace?: string): string {
+  const at = storedAs(info);
+  const base = `/registry/${groupSegment(at)}/${at.plural}/`;
   return namespace ? `${base}${namespace}/` : base;
 }
 
-export function objectKey(info: Pick<ResourceInfo, 'group' | 'plural' | 'namespaced'>, namespace: string | undefined, name: string): string {
+export function objectKey(info: Located & Pick<ResourceInfo, 'namespaced'>, namespace: string | undefined, name: string): string {
   return info.namespaced ? `${resourcePrefix(info)}${namespace ?? ''}/${name}` : `${resourcePrefix(info)}${name}`;
 }
 
@@ -41,6 +50,11 @@ export function decodeObject(kv: KeyValue): KObject {
   return obj;
 }
 
+/** A stored entry as the given resource serves it (converted when it shares another's storage). */
+export function decodeFor(info: ResourceInfo, kv: KeyValue): KObject {
+  return fromStorage(info, decodeObject(kv));
+}
+
 function encode(obj: KObject): string {
   const copy: KObject = { ...obj, metadata: { ...obj.metadata } };
   delete copy.metadata.resourceVersion;
@@ -53,7 +67,7 @@ export class ObjectStore {
   async get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<Stored | null> {
     const key = objectKey(info, namespace, name);
     const kv = await this.kv.get(key);
-    return kv ? { obj: decodeObject(kv), modRevision: kv.modRevision, key } : null;
+    return kv ? { obj: decodeFor(info, kv), modRevision: kv.modRevision, key } : null;
   }
 
   async mustGet(info: ResourceInfo, namespace: string | undefined, name: string): Promise<Stored> {
@@ -65,7 +79,7 @@ export class ObjectStore {
   async create(info: ResourceInfo, obj: KObject): Promise<KObject> {
     const key = objectKey(info, obj.metadata.namespace, obj.metadata.name!);
     try {
-      const kv = await this.kv.create(key, encode(obj));
+      const kv = await this.kv.create(key, encode(toStorage(info, obj)));
       return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(kv.modRevision) } };
     } catch (err) {
       if (isBerthError(err, 'AlreadyExists')) throw kubeAlreadyExists({ group: info.group, plural: info.plural, name: obj.metadata.name! });
@@ -76,7 +90,7 @@ export class ObjectStore {
   async update(info: ResourceInfo, obj: KObject, expectedModRevision: number): Promise<KObject> {
     const key = objectKey(info, obj.metadata.namespace, obj.metadata.name!);
     try {
-      const kv = await this.kv.update(key, encode(obj), expectedModRevision);
+      const kv = await this.kv.update(key, encode(toStorage(info, obj)), expectedModRevision);
       return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(kv.modRevision) } };
     } catch (err) {
       throw this.mapWriteError(info, obj.metadata.name!, err);

@@ -6,7 +6,7 @@ import { BerthError, isBerthError } from '../../base/errors.js';
 import type { ApiContext } from './context.js';
 import type { Served } from './registry.js';
 import { apiVersionOf } from './admission.js';
-import { decodeObject, resourcePrefix } from './object-store.js';
+import { decodeFor, resourcePrefix } from './object-store.js';
 import { kubeBadRequest, kubeGone } from './kube-errors.js';
 import { parseSelection } from './selection.js';
 import type { KObject } from './object-meta.js';
@@ -92,9 +92,9 @@ export async function listObjects(ctx: ApiContext, served: Served, namespace: st
     for (let i = 0; i < page.items.length; i++) {
       const kv = page.items[i]!;
       after = kv.key;
-      const o = decodeObject(kv);
+      const o = present(served, decodeFor(served.info, kv));
       if (!selection.matches(o)) continue;
-      items.push(present(served, o));
+      items.push(o);
       if (limit > 0 && items.length >= limit) {
         lastKey = kv.key;
         more = i < page.items.length - 1 || page.more;

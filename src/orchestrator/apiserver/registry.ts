@@ -40,7 +40,7 @@ export class ResourceRegistry {
     const seen = new Set<string>();
     for (const info of BUILTIN_RESOURCES) {
       const id = `${info.group}/${info.plural}`;
-      if (info.virtual || seen.has(id)) continue;
+      if (info.virtual || info.storage || seen.has(id)) continue;
       seen.add(id);
       out.push({ info: this.preferred(info.group, info.plural) ?? info });
     }

@@ -10,7 +10,7 @@ import type { WatchEventObject } from './types.js';
 import type { ApiContext } from './context.js';
 import type { Served } from './registry.js';
 import { AsyncQueue } from './async-queue.js';
-import { decodeObject, resourcePrefix } from './object-store.js';
+import { decodeFor, resourcePrefix } from './object-store.js';
 import { kubeBadRequest, kubeInvalid, statusOf } from './kube-errors.js';
 import { parseSelection } from './selection.js';
 import { present } from './reads.js';
@@ -53,6 +53,8 @@ export async function startWatch(ctx: ApiContext, p: WatchParams): Promise<Async
   }
 
   const prefix = resourcePrefix(served.info, served.info.namespaced ? p.namespace : undefined);
+  // Objects as this resource serves them, so selectors see the served field names.
+  const decode = (kv: Parameters<typeof decodeFor>[1]) => present(served, decodeFor(served.info, kv));
   const queue = new AsyncQueue<WatchEventObject>();
   let lastRevision = 0;
   const bookmark = (extra?: Record<string, string>): WatchEventObject => ({
@@ -69,7 +71,7 @@ export async function startWatch(ctx: ApiContext, p: WatchParams): Promise<Async
     const snapshot = await ctx.kv.list(prefix);
     lastRevision = Math.max(snapshot.revision, minimum);
     for (const kv of snapshot.items) {
-      const o = decodeObject(kv);
+      const o = decode(kv);
       if (selection.matches(o)) emit('ADDED', o);
     }
     if (initialEvents) queue.push(bookmark({ 'k8s.io/initial-events-end': 'true' }));
@@ -87,18 +89,18 @@ export async function startWatch(ctx: ApiContext, p: WatchParams): Promise<Async
     lastRevision = ev.kv.modRevision;
     if (ev.type === 'DELETE') {
       if (!ev.prevKv) return;
-      const o = decodeObject(ev.prevKv);
+      const o = decode(ev.prevKv);
       o.metadata.resourceVersion = String(ev.kv.modRevision);
       if (selection.matches(o)) emit('DELETED', o);
       return;
     }
-    const o = decodeObject(ev.kv);
+    const o = decode(ev.kv);
     const now = selection.matches(o);
     if (!ev.prevKv) {
       if (now) emit('ADDED', o);
       return;
     }
-    const before = selection.filtering ? selection.matches(decodeObject(ev.prevKv)) : true;
+    const before = selection.filtering ? selection.matches(decode(ev.prevKv)) : true;
     if (now && before) emit('MODIFIED', o);
     else if (now) emit('ADDED', o);
     else if (before) emit('DELETED', o);

@@ -14,6 +14,7 @@ interface Spec {
   subs?: SubresourceInfo[];
   verbs?: string[];
   virtual?: boolean;
+  storage?: { group: string; plural: string };
 }
 
 const status = (kind: string): SubresourceInfo => ({ name: 'status', kind, verbs: STATUS_VERBS });
@@ -35,6 +36,7 @@ function group(groupName: string, version: string, specs: Spec[]): ResourceInfo[
       categories: s.cats ?? [],
       subresources: s.subs ?? [],
       ...(s.virtual ? { virtual: true } : {}),
+      ...(s.storage ? { storage: s.storage } : {}),
     };
   });
 }
@@ -114,7 +116,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
     { kind: 'StorageClass', short: ['sc'], cluster: true },
     { kind: 'VolumeAttachment', cluster: true, subs: [status('VolumeAttachment')] },
   ]),
-  ...group('events.k8s.io', 'v1', [{ kind: 'Event', short: ['ev'] }]),
+  ...group('events.k8s.io', 'v1', [{ kind: 'Event', short: ['ev'], storage: { group: '', plural: 'events' } }]),
   ...group('apiextensions.k8s.io', 'v1', [
     { kind: 'CustomResourceDefinition', short: ['crd', 'crds'], cluster: true, cats: ['api-extensions'], subs: [status('CustomResourceDefinition')] },
   ]),

@@ -28,6 +28,8 @@ export interface ResourceInfo {
   subresources: SubresourceInfo[];
   /** Virtual resources (reviews, bindings) are never stored: create answers and forgets. */
   virtual?: boolean;
+  /** Objects live in another resource's storage and are converted (events.k8s.io Events are core Events). */
+  storage?: { group: string; plural: string };
 }
 
 export const READ_WRITE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

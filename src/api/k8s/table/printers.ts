@@ -228,3 +228,23 @@ export const PRINTERS: Record<string, Printer> = {
     },
   },
 };
+
+// events.k8s.io/v1 Events print like core Events (kube prints both from one internal type).
+PRINTERS['events.k8s.io/Event'] = {
+  columns: PRINTERS['/Event']!.columns,
+  row: (o, now) => {
+    const series = obj(o.series);
+    return PRINTERS['/Event']!.row({
+      metadata: o.metadata,
+      involvedObject: o.regarding,
+      type: o.type,
+      reason: o.reason,
+      message: o.note,
+      lastTimestamp: series.lastObservedTime ?? o.deprecatedLastTimestamp,
+      firstTimestamp: o.deprecatedFirstTimestamp,
+      eventTime: o.eventTime,
+      count: series.count ?? o.deprecatedCount,
+      source: o.deprecatedSource ?? { component: o.reportingController },
+    }, now);
+  },
+};

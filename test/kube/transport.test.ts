@@ -287,3 +287,28 @@ test('a restart on the same data dir keeps the CA and the kubeconfig stays valid
   }
   await assert.rejects(startKubeApi({ dataDir: d, apiServer: echoApiServer(), port: 0, bindAddress: 'not-an-ip' }), /invalid bind address/);
 });
+
+test('close() ends open watches and keep-alive connections at once', async () => {
+  const d = scratchDir('kube-cl');
+  const echo = echoApiServer();
+  const k = await startKubeApi({ dataDir: d, apiServer: echo, port: 0, bindAddress: '127.0.0.1', kubeconfigPath: path.join(d, 'kc.yaml') });
+  const pki = ensurePki(d, ['127.0.0.1']);
+  const u = new URL(k.url);
+  const ended = new Promise<void>((resolve, reject) => {
+    const req = https.request({ host: u.hostname, port: u.port, path: '/watch', ca: k.caCertPem, cert: pki.admin.certPem, key: pki.admin.keyPem, agent: false }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => resolve());
+      res.on('error', () => resolve());
+      res.on('close', () => resolve());
+    });
+    req.on('error', () => resolve());
+    req.end();
+    setTimeout(() => reject(new Error('the watch did not end within 5 s of close()')), 5000);
+  });
+  await until(() => echo.openWatches() === 1, 'the watch to open');
+  const t0 = Date.now();
+  await k.close();
+  await ended;
+  assert.ok(Date.now() - t0 < 2000, `close took ${Date.now() - t0} ms`);
+  await until(() => echo.openWatches() === 0, 'the apiserver watch to be released');
+});

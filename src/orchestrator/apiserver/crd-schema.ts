@@ -70,7 +70,8 @@ function checkObject(schema: Schema, value: Record<string, unknown>, path: strin
     for (const r of schema.required) if (typeof r === 'string' && !(r in value)) out.causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: child(r) });
   }
   for (const k of Object.keys(value)) {
-    if (path === '' && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
+    // The root and embedded resources (x-kubernetes-embedded-resource) always carry type and object metadata.
+    if ((path === '' || schema['x-kubernetes-embedded-resource'] === true) && (k === 'apiVersion' || k === 'kind' || k === 'metadata') && !(props && props[k])) continue;
     if (props && props[k]) checkAgainstSchema(props[k]!, value[k], child(k), out);
     else if (isPlainObject(additional)) checkAgainstSchema(additional as Schema, value[k], child(k), out);
     else if (additional === true || preserve) continue;

@@ -91,11 +91,12 @@ export class GarbageCollector {
 
   private async snapshot(): Promise<Entry[]> {
     const res = await this.ctx.kv.list('/registry/');
+    const byLocation = new Map(this.ctx.registry.storedResources().map((s) => [`${s.info.group || 'core'}/${s.info.plural}`, s]));
     const out: Entry[] = [];
     for (const kv of res.items) {
       const k = parseKey(kv.key);
       if (!k) continue;
-      const served = this.ctx.registry.byGroupPlural(k.groupSegment === 'core' ? '' : k.groupSegment, k.plural);
+      const served = byLocation.get(`${k.groupSegment}/${k.plural}`);
       if (!served) continue;
       out.push({ served, obj: decodeObject(kv), modRevision: kv.modRevision });
     }

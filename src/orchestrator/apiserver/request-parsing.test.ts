@@ -43,6 +43,10 @@ test('CRD schemas: structural checks and value validation with pruning', () => {
   assert.deepEqual(r.pruned.sort(), ['spec.junk', 'top']);
   assert.equal(obj.spec.junk, undefined);
   assert.equal(obj.metadata.name, 'x', 'metadata is never pruned');
+  const embedded = { type: 'object', properties: { template: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } } };
+  const e: any = { template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { any: 1 }, junk: 2 } };
+  assert.deepEqual(checkAgainstSchema(embedded, e, '').pruned, ['template.junk']);
+  assert.equal(e.template.kind, 'Pod');
 });
 
 test('version priority: GA, then beta, then alpha, higher numbers first', () => {

@@ -55,15 +55,17 @@ test('tokens added to tokens.csv log in with their groups', async () => {
   assert.deepEqual(r.json().user, { name: 'dev-user', groups: ['dev', 'qa', 'system:authenticated'], uid: 'u-42' });
 });
 
-test('anonymous, bad tokens, foreign certificates and serving certificates get 401 Unauthorized', async () => {
+test('anonymous, bad tokens, foreign, expired and serving certificates get 401 Unauthorized', async () => {
   const other = ensurePki(scratchDir('kube-tr2'), ['127.0.0.1']);
   const own = ensurePki(dir, ['127.0.0.1']);
   const servingAsClient = issueLeaf(own.ca, { commonName: 'sneaky', usage: 'server', hosts: ['127.0.0.1'], days: 1 });
+  const expired = issueLeaf(own.ca, { commonName: 'admin', organizations: ['system:masters'], usage: 'client', days: -1 });
   for (const creds of [
     { ca: kube.caCertPem },
     { ca: kube.caCertPem, token: 'nope' },
     { ca: kube.caCertPem, cert: other.admin.certPem, key: other.admin.keyPem },
     { ca: kube.caCertPem, cert: servingAsClient.certPem, key: servingAsClient.keyPem },
+    { ca: kube.caCertPem, cert: expired.certPem, key: expired.keyPem },
   ]) {
     const r = await request(kube.url, '/echo', creds);
     assert.equal(r.status, 401, JSON.stringify(Object.keys(creds)));

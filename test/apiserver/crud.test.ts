@@ -108,6 +108,8 @@ test('cluster-scoped kinds reject namespaces in the path', async () => {
   const node = await ok(h.api, 'POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } } });
   assert.equal(node.metadata.namespace, undefined);
   assert.equal(node.status.conditions[0].type, 'Ready', 'nodes register with their status');
+  const role = await ok(h.api, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r', namespace: 'default' }, rules: [] } });
+  assert.equal(role.metadata.namespace, undefined, 'a namespace on a cluster-scoped object is dropped, as kube does');
 });
 
 test('apiVersion/kind mismatches are 400', async () => {

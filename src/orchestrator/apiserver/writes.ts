@@ -42,7 +42,7 @@ export async function createObject(ctx: ApiContext, served: Served, namespace: s
   if (served.info.namespaced) {
     if (meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== namespace) throw kubeBadRequest('the namespace of the provided object does not match the namespace sent on the request');
     meta.namespace = namespace;
-  } else if (meta.namespace === '') delete meta.namespace;
+  } else delete meta.namespace; // kube clears a namespace given for a cluster-scoped object (helm charts do that)
   const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
   for (let attempt = 0; ; attempt++) {
     if (generated) meta.name = `${String(meta.generateName).slice(0, 58)}${generateNameSuffix()}`;

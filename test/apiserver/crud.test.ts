@@ -135,6 +135,22 @@ test('dryRun=All validates and answers without storing anything', async () => {
   assert.equal(await h.kv.currentRevision(), before, 'dry runs write nothing');
 });
 
+test('PUT creates a missing object only for kinds that allow create-on-update (services, endpoints, RBAC)', async () => {
+  const r = await call(h.api, 'PUT', '/api/v1/namespaces/default/endpoints/ep', { body: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ep' }, subsets: [] } });
+  assert.equal(r.status, 201);
+  assert.ok(r.body.metadata.uid);
+  assert.equal((await call(h.api, 'PUT', '/apis/rbac.authorization.k8s.io/v1/clusterroles/viewer', { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'viewer' }, rules: [] } })).status, 201);
+  await fails(h.api, 'PUT', `${CM}/not-created`, 404, { body: cm('not-created') }, 'NotFound');
+  await fails(h.api, 'PUT', '/api/v1/namespaces/default/endpoints/ep2', 404, { body: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ep2', resourceVersion: '5' } } });
+});
+
+test('dryRun in a DeleteOptions body is honoured', async () => {
+  await ok(h.api, 'POST', CM, { body: cm('keep-me') });
+  await ok(h.api, 'DELETE', `${CM}/keep-me`, { body: { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['All'] } });
+  await ok(h.api, 'GET', `${CM}/keep-me`);
+  await fails(h.api, 'DELETE', `${CM}/keep-me`, 400, { body: { dryRun: ['Maybe'] } }, 'BadRequest');
+});
+
 test('delete answers Status for immediate deletes, preconditions are checked', async () => {
   const c = await ok(h.api, 'POST', CM, { body: cm('d1') });
   await fails(h.api, 'DELETE', `${CM}/d1`, 409, { body: { preconditions: { uid: 'wrong' } } }, 'Conflict');

@@ -91,6 +91,10 @@ function handleNonResource(ctx: ApiContext, req: ApiRequest, path: string): ApiR
 
 function writeOptions(req: ApiRequest): WriteOptions {
   const dryRun = req.query.getAll('dryRun');
+  // DELETE carries dryRun in its DeleteOptions body too (kubectl delete --dry-run=server), as does an Eviction's deleteOptions.
+  const body = isPlainObject(req.body) ? req.body : {};
+  const bodyOptions = req.method === 'DELETE' ? body : isPlainObject(body.deleteOptions) ? body.deleteOptions : {};
+  if (Array.isArray(bodyOptions.dryRun)) for (const d of bodyOptions.dryRun) dryRun.push(String(d));
   for (const d of dryRun) if (d !== 'All') throw kubeBadRequest(`Invalid dry run value: ${JSON.stringify(d)}; supported values: "All"`);
   const fv = req.query.get('fieldValidation') ?? 'Warn';
   if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') throw kubeBadRequest(`fieldValidation must be one of "Ignore", "Warn", "Strict", got "${fv}"`);
@@ -239,8 +243,8 @@ async function handleObject(ctx: ApiContext, req: ApiRequest, served: Served, na
     case 'PUT': {
       requireVerb(served, 'update', req.method);
       const opts = writeOptions(req);
-      const { obj } = await updateObject(ctx, served, namespace, name, req.body, opts, sub);
-      return ok(renderOne(served, rep, obj), 200, withContentType(warningHeaders(opts), ct));
+      const { obj, created } = await updateObject(ctx, served, namespace, name, req.body, opts, sub);
+      return ok(renderOne(served, rep, obj), created ? 201 : 200, withContentType(warningHeaders(opts), ct));
     }
     case 'PATCH': {
       requireVerb(served, 'patch', req.method);

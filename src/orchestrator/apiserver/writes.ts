@@ -14,6 +14,9 @@ import { isBerthError } from '../../base/errors.js';
 import { crdServing } from './crd-definition.js';
 import { present } from './reads.js';
 
+/** Kinds whose kube strategy has AllowCreateOnUpdate: a PUT of a missing object creates it. */
+const CREATE_ON_UPDATE = new Set(['/services', '/endpoints', 'rbac.authorization.k8s.io/roles', 'rbac.authorization.k8s.io/clusterroles', 'rbac.authorization.k8s.io/rolebindings', 'rbac.authorization.k8s.io/clusterrolebindings']);
+
 /** kube's NamespaceLifecycle admission refuses to delete these. */
 const PROTECTED_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
@@ -76,10 +79,11 @@ export async function updateObject(ctx: ApiContext, served: Served, namespace: s
   if (served.info.namespaced && input.metadata.namespace !== undefined && input.metadata.namespace !== '' && input.metadata.namespace !== namespace) throw kubeBadRequest('the namespace of the provided object does not match the namespace sent on the request');
   const current = await ctx.store.get(served.info, namespace, name);
   if (!current) {
-    if (subresource) throw kubeNotFound(ref(served, name));
-    // Like kube for most kinds, PUT of a missing object with no resourceVersion is not a create...
-    // except when the kind allows create-on-update; none of ours do, so NotFound.
-    throw kubeNotFound(ref(served, name));
+    // PUT creates the object only for the kinds whose kube strategy allows create-on-update.
+    if (subresource || !CREATE_ON_UPDATE.has(`${served.info.group}/${served.info.plural}`)) throw kubeNotFound(ref(served, name));
+    const rv = input.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '') throw kubeNotFound(ref(served, name));
+    return { obj: await createObject(ctx, served, namespace, { ...input, metadata: { ...input.metadata, name } }, opts), created: true };
   }
   const expected = input.metadata.resourceVersion;
   if (expected !== undefined && expected !== '' && expected !== current.obj.metadata.resourceVersion) throw kubeConflict(ref(served, name));

@@ -11,3 +11,10 @@ test('frames round-trip through the decoder even when split at every byte', () =
   assert.deepEqual(got, [[1, 'hello'], [2, 'oops\n'], [1, '']]);
   assert.equal(dec.leftover, 0);
 });
+
+test('crun start errors gain the wording the docker CLI maps to 127/126', async () => {
+  const { dockerStartErrorMessage } = await import('./start-errors.js');
+  assert.match(dockerStartErrorMessage('create container "x": executable file `nosuch` not found in $PATH: No such file or directory'), /exec: "nosuch": executable file not found in \$PATH\)$/);
+  assert.match(dockerStartErrorMessage('create container "x": open executable: Operation not permitted'), /permission denied\)$/);
+  assert.equal(dockerStartErrorMessage('image "x" not found'), 'image "x" not found');
+});

@@ -18,8 +18,19 @@ function attachOptions(query: URLSearchParams) {
 }
 
 const attachHijack: HijackHandler = async ({ socket, params, query, deps }) => {
-  const id = deps.engine.containers.inspect(params.id!).id;
-  const session = await deps.engine.containers.attach(id, attachOptions(query));
+  const c = deps.engine.containers.inspect(params.id!);
+  let session;
+  try {
+    session = await deps.engine.containers.attach(c.id, attachOptions(query));
+  } catch (err) {
+    // Attaching to a never-started container makes the runtime create it, which fails when e.g.
+    // the command does not exist. Docker reports that at start (the CLI maps it to exit 127/126),
+    // so hand back a stream that ends at once and let the start call report the error.
+    if (c.state.status !== 'created') throw err;
+    deps.log.debug('attach before start failed; start will report it', { id: c.id, error: String(err) });
+    socket.end(hijackResponse(c.config.tty));
+    return;
+  }
   socket.write(hijackResponse(session.tty));
   await pumpSession(session, socket, socket, deps.log);
 };

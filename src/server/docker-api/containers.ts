@@ -5,7 +5,8 @@ import { CONTAINER_FILTERS, containerMatches, parseFilters } from '../../api/doc
 import { frame } from '../../api/docker/stdcopy.js';
 import { statsJson } from '../../api/docker/stats-json.js';
 import { queryBool, queryInt } from '../../api/docker/validate.js';
-import { invalidArgument, isBerthError } from '../../base/errors.js';
+import { asBerthError, BerthError, invalidArgument, isBerthError } from '../../base/errors.js';
+import { dockerStartErrorMessage } from '../../api/docker/start-errors.js';
 import type { ContainerStats, LogOptions, WaitCondition } from '../../engine/containers/types.js';
 import { readJson } from './body.js';
 import { sendEmpty, sendJson, startStream, writeChunk, type RequestContext } from './context.js';
@@ -39,7 +40,17 @@ async function inspect({ res, params, deps }: RequestContext): Promise<void> {
 async function start({ res, params, deps }: RequestContext): Promise<void> {
   const c = deps.engine.containers.inspect(params.id!);
   if (c.state.running) return sendEmpty(res, 304);
-  await deps.engine.containers.start(c.id);
+  try {
+    await deps.engine.containers.start(c.id);
+  } catch (err) {
+    // As in Docker, an --rm container that cannot start is removed (a `wait?condition=removed`
+    // client would otherwise hang); the start error is still what the client gets.
+    if (c.options.autoRemove) {
+      await deps.engine.containers.remove(c.id, { force: true }).catch((e) => deps.log.warn('removing an --rm container after a failed start failed', { id: c.id, error: String(e) }));
+    }
+    const e = asBerthError(err);
+    throw new BerthError(e.code, dockerStartErrorMessage(e.message), { cause: err });
+  }
   sendEmpty(res, 204);
 }
 

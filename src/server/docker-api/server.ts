@@ -51,7 +51,8 @@ export function createDockerApiServer(deps: ApiDeps): http.Server {
           req.resume();
           throw notFound('page not found');
         }
-        deps.log.debug('request', { method: req.method, path });
+        const started = process.hrtime.bigint();
+        res.once('finish', () => deps.log.debug('request', { method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
         await m.handler({ req, res, params: m.params, query: url.searchParams, deps });
       } catch (err) {
         sendError(res, err, deps.log, where);
@@ -68,8 +69,10 @@ export function createDockerApiServer(deps: ApiDeps): http.Server {
         const path = stripVersion(url.pathname);
         const m = hijack.match(req.method ?? 'GET', path);
         if (!m) throw notFound(plain.match(req.method ?? 'GET', path) ? `${path} cannot be upgraded` : 'page not found');
+        const started = process.hrtime.bigint();
         deps.log.debug('hijack', { method: req.method, path });
         await m.handler({ req, socket, head, params: m.params, query: url.searchParams, deps });
+        deps.log.debug('hijack ended', { method: req.method, path, ms: Number(process.hrtime.bigint() - started) / 1e6 });
       } catch (err) {
         sendRawError(socket, err, deps.log, where);
       }

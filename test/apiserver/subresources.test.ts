@@ -41,6 +41,17 @@ test('status subresource: PATCH and PUT change only status; main writes keep sta
   await fails(h.api, 'PUT', '/api/v1/namespaces/default/configmaps/none/status', 404);
 });
 
+test('server-side apply of status (a controller applying its status)', async () => {
+  const applied = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, status: { availableReplicas: 4, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'ok' }] } };
+  const r = await ok(h.api, 'PATCH', `${DEPLOY}/web/status`, { body: JSON.stringify(applied), contentType: 'application/apply-patch+yaml', query: { fieldManager: 'deployment-controller', force: 'true' } });
+  assert.equal(r.status.availableReplicas, 4);
+  assert.equal(r.status.conditions[0].type, 'Available');
+  assert.equal(r.spec.replicas, 4);
+  const entry = r.metadata.managedFields.find((e: any) => e.manager === 'deployment-controller');
+  assert.equal(entry.operation, 'Apply');
+  assert.equal(entry.subresource, 'status');
+});
+
 test('replicasets and statefulsets have scale too', async () => {
   const tmpl = { metadata: { labels: { app: 'r' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
   await ok(h.api, 'POST', '/apis/apps/v1/namespaces/default/replicasets', { body: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs' }, spec: { replicas: 1, selector: { matchLabels: { app: 'r' } }, template: tmpl } } });

@@ -83,7 +83,7 @@ export async function patchObject(ctx: ApiContext, served: Served, namespace: st
     const live = { ...deepClone(current.obj), apiVersion: apiVersionOf(served.info), kind: served.info.kind };
     let patched: KObject;
     try {
-      patched = applyOne(served, live, type, patchDoc, opts, force);
+      patched = applyOne(served, live, type, patchDoc, opts, force, subresource);
     } catch (err) {
       patchFailure(served, name, type, err);
     }
@@ -99,7 +99,7 @@ export async function patchObject(ctx: ApiContext, served: Served, namespace: st
   }
 }
 
-function applyOne(served: Served, live: KObject, type: PatchType, patchDoc: unknown, opts: WriteOptions, force: boolean): KObject {
+function applyOne(served: Served, live: KObject, type: PatchType, patchDoc: unknown, opts: WriteOptions, force: boolean, subresource?: string): KObject {
   switch (type) {
     case 'json':
       return applyJsonPatch(live, patchDoc) as KObject;
@@ -109,7 +109,7 @@ function applyOne(served: Served, live: KObject, type: PatchType, patchDoc: unkn
       return applyStrategicMergePatch(live, patchDoc, gvk(served)) as KObject;
     case 'apply': {
       const applied = checkApplyTypeMeta(served, patchDoc as KObject, live.metadata.name!);
-      const res = serverSideApply(live, applied, { manager: opts.fieldManager, force, gvk: gvk(served), ...crdSchema(served), now: nowTimestamp() });
+      const res = serverSideApply(live, applied, { manager: opts.fieldManager, force, gvk: gvk(served), ...crdSchema(served), now: nowTimestamp(), ...(subresource ? { subresource } : {}) });
       if (res.conflicts.length > 0 && !force) throw kubeApplyConflict({ group: served.info.group, plural: served.info.plural, name: live.metadata.name! }, res.conflicts);
       return res.object as KObject;
     }

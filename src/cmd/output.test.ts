@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bytesSize, ellipsis, humanSize, parseBytes, renderTemplate, table } from './output.js';
+import { bytesSize, ellipsis, formatList, humanSize, parseBytes, renderTemplate, table } from './output.js';
 import { startFailureExit } from './streams.js';
 
 test('tables pad like docker\'s tabwriter', () => {
@@ -29,4 +29,11 @@ test('ellipsis and start-failure exit codes', () => {
   assert.equal(startFailureExit('executable file `nosuch` not found in $PATH: No such file or directory'), 127);
   assert.equal(startFailureExit('open executable: Operation not permitted'), 126);
   assert.equal(startFailureExit('image "x" not found'), 125);
+});
+
+test('list formats: json lines, table with headers, plain template', () => {
+  const rows = [{ ID: 'abc', Names: 'web' }];
+  assert.equal(formatList('json', rows, {}), '{"ID":"abc","Names":"web"}\n');
+  assert.equal(formatList('table {{.ID}}\\t{{.Names}}', rows, { ID: 'CONTAINER ID' }), 'CONTAINER ID   NAMES\nabc            web\n');
+  assert.equal(formatList('{{.Names}}', rows, {}), 'web\n');
 });

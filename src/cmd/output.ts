@@ -111,3 +111,16 @@ export async function printStructured(value: unknown, format: 'json' | 'yaml', o
   const YAML = await import('yaml');
   out.write(YAML.stringify(value));
 }
+
+/**
+ * `--format` for list commands: `json` (one object per line), `table …` (a header from the
+ * field names, columns aligned on `\t`), or a plain Go template per row.
+ */
+export function formatList(fmt: string, rows: Array<Record<string, string>>, headers: Record<string, string>): string {
+  if (fmt === 'json') return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+  if (!fmt.startsWith('table')) return rows.map((r) => `${renderTemplate(fmt, r)}\n`).join('');
+  const tpl = fmt.slice('table'.length).trim();
+  const header = tpl.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_m, f: string) => headers[f] ?? f.toUpperCase());
+  const split = (line: string) => line.split('\t');
+  return table(split(renderTemplate(header, {})), rows.map((r) => split(renderTemplate(tpl, r))));
+}

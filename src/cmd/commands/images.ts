@@ -4,7 +4,7 @@ import readline from 'node:readline';
 import { humanDuration } from '../../api/docker/human-time.js';
 import { DaemonError, readAll } from '../client.js';
 import { bool, CliError, str, structuredFormat, type Command } from '../command.js';
-import { ellipsis, humanSize, printStructured, renderTemplate, shortId, table } from '../output.js';
+import { ellipsis, formatList, humanSize, printStructured, shortId, table } from '../output.js';
 import { inspectFlags, inspectObjects } from './inspect.js';
 
 interface ImageEntry { Id: string; RepoTags: string[]; RepoDigests: string[]; Created: number; Size: number; Containers: number }
@@ -55,8 +55,7 @@ const images: Command = {
       }
     }
     const fmt = str(p, 'format');
-    if (fmt === 'json') process.stdout.write(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    else if (fmt && fmt !== 'table') process.stdout.write(rows.map((r) => `${renderTemplate(fmt, r)}\n`).join(''));
+    if (fmt && fmt !== 'table') process.stdout.write(formatList(fmt, rows, { ID: 'IMAGE ID', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT' }));
     else if (bool(p, 'digests')) process.stdout.write(table(['REPOSITORY', 'TAG', 'DIGEST', 'IMAGE ID', 'CREATED', 'SIZE'], rows.map((r) => [r.Repository!, r.Tag!, r.Digest!, r.ID!, r.CreatedSince!, r.Size!])));
     else process.stdout.write(table(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], rows.map((r) => [r.Repository!, r.Tag!, r.ID!, r.CreatedSince!, r.Size!])));
     return 0;

@@ -1,7 +1,9 @@
 /** `berth ps`: lists containers like `docker ps`. */
 import { humanDuration } from '../../api/docker/human-time.js';
 import { bool, list, str, structuredFormat, type Command } from '../command.js';
-import { ellipsis, printStructured, renderTemplate, shortId, table } from '../output.js';
+import { ellipsis, formatList, printStructured, shortId, table } from '../output.js';
+
+const PS_HEADERS: Record<string, string> = { ID: 'CONTAINER ID', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', LocalVolumes: 'LOCAL VOLUMES' };
 
 interface ContainerEntry { Id: string; Names: string[]; Image: string; ImageID: string; Command: string; Created: number; State: string; Status: string; Labels: Record<string, string>; Ports: unknown[]; Mounts: unknown[]; HostConfig: { NetworkMode: string } }
 
@@ -68,12 +70,8 @@ const ps: Command = {
       await printStructured(items, structuredFormat(p)!);
       return 0;
     }
-    if (fmt === 'json') {
-      process.stdout.write(items.map((c) => `${JSON.stringify(formatterRow(c, trunc))}\n`).join(''));
-      return 0;
-    }
     if (fmt && fmt !== 'table') {
-      process.stdout.write(items.map((c) => `${renderTemplate(fmt, formatterRow(c, trunc))}\n`).join(''));
+      process.stdout.write(formatList(fmt, items.map((c) => formatterRow(c, trunc)), PS_HEADERS));
       return 0;
     }
     const rows = items.map((c) => {

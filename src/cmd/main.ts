@@ -159,9 +159,10 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
+    // Streams (stdin in particular) may hold the loop open; a finished command exits. (`server`
+    // returns only once it has shut down.)
     process.exitCode = code;
-    // Streams (stdin in particular) may hold the loop open; a finished command exits.
-    if (!process.argv.includes('server')) setImmediate(() => process.exit(code));
+    setImmediate(() => process.exit(code));
   },
   (err) => {
     process.stderr.write(`berth: ${(err as Error)?.stack ?? String(err)}\n`);

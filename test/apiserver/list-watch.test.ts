@@ -5,7 +5,7 @@ import { startApi, ok, fails, watch, cm, type Harness } from './helpers/api.js';
 
 let h: Harness;
 before(async () => {
-  h = await startApi('listwatch', { bookmarkIntervalMs: 200 });
+  h = await startApi('listwatch', { bookmarkIntervalMs: 200, maxQueuedWatchEvents: 20 });
   await ok(h.api, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lw' } } });
   for (let i = 0; i < 12; i++) {
     await ok(h.api, 'POST', '/api/v1/namespaces/lw/configmaps', { body: cm(`cm-${String(i).padStart(2, '0')}`, {}, { labels: { parity: i % 2 ? 'odd' : 'even', tier: i < 6 ? 'low' : 'high' } }) });
@@ -196,6 +196,28 @@ test('timeoutSeconds ends the stream; abort ends it too', async () => {
   const w2 = await watch(h.api, CM, { query: { watch: 'true', resourceVersion: String(await h.kv.currentRevision()) } });
   w2.close();
   assert.equal(await w2.next(1000), null);
+});
+
+test('a watcher that does not read is cut off after its queue limit, losing nothing it was sent', async () => {
+  const start = String(await h.kv.currentRevision());
+  const w = await watch(h.api, CM, { query: { watch: 'true', resourceVersion: start } });
+  for (let i = 0; i < 30; i++) await ok(h.api, 'POST', CM, { body: cm(`burst-${i}`) });
+  const got = [];
+  for (;;) {
+    const e = await w.next();
+    if (!e) break;
+    got.push(e);
+  }
+  assert.ok(got.length >= 20 && got.length < 30, `ended after ${got.length} events`);
+  // Resuming from the last one seen delivers the rest, in order.
+  const last = (got[got.length - 1]!.object as any).metadata.resourceVersion;
+  const w2 = await watch(h.api, CM, { query: { watch: 'true', resourceVersion: last } });
+  const rest = [];
+  for (let i = got.length; i < 30; i++) rest.push(await w2.next());
+  w2.close();
+  const names = [...got, ...rest].map((e) => (e!.object as any).metadata.name);
+  assert.deepEqual(names, Array.from({ length: 30 }, (_, i) => `burst-${i}`));
+  for (let i = 0; i < 30; i++) await ok(h.api, 'DELETE', `${CM}/burst-${i}`);
 });
 
 test('watch and list from a compacted revision: 410 Expired', async () => {

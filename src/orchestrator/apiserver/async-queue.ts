@@ -33,6 +33,11 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     return this.done;
   }
 
+  /** Items pushed but not yet consumed. */
+  get size(): number {
+    return this.items.length;
+  }
+
   onClose(hook: () => void): void {
     if (this.done) hook();
     else this.closeHooks.push(hook);

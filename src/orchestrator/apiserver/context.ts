@@ -13,6 +13,8 @@ export interface ApiContext {
   /** Tells the garbage collector something changed that may need its attention. */
   kickGc: () => void;
   bookmarkIntervalMs: number;
+  /** Events a watch may hold for a client that is not reading before it is cut off. */
+  maxQueuedWatchEvents: number;
 }
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';

@@ -25,6 +25,8 @@ export interface CreateApiServerOptions {
   bookmarkIntervalMs?: number;
   /** The port the API is reachable on, for the `kubernetes` service's targetPort (default 6443). */
   apiPort?: number;
+  /** Events a watch may queue for a client that is not reading before it is cut off (default 10,000). */
+  maxQueuedWatchEvents?: number;
 }
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -41,6 +43,7 @@ export async function createApiServer(opts: CreateApiServerOptions): Promise<Api
     log,
     kickGc: () => gc?.kick(),
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 30_000,
+    maxQueuedWatchEvents: opts.maxQueuedWatchEvents ?? 10_000,
   };
   await loadCrds(ctx);
   await bootstrap(ctx, opts.apiPort ?? 6443);

@@ -61,7 +61,14 @@ export async function startWatch(ctx: ApiContext, p: WatchParams): Promise<Async
     type: 'BOOKMARK',
     object: { kind: served.info.kind, apiVersion: apiVersionOf(served.info), metadata: { resourceVersion: String(lastRevision), ...(extra ? { annotations: extra } : {}) } },
   });
-  const emit = (type: 'ADDED' | 'MODIFIED' | 'DELETED', o: KObject) => queue.push({ type, object: p.render(present(served, o)) });
+  const emit = (type: 'ADDED' | 'MODIFIED' | 'DELETED', o: KObject) => {
+    queue.push({ type, object: p.render(present(served, o)) });
+    // A client that does not keep up is cut off like kube does: it gets what was queued, then the
+    // stream ends and it resumes from the last resourceVersion it saw. Memory stays bounded.
+    if (queue.size > backlogAllowance + ctx.maxQueuedWatchEvents) queue.end();
+  };
+  // The initial ADDED events of a large collection are not a slow client.
+  let backlogAllowance = Number.POSITIVE_INFINITY;
 
   // Where the live part starts: after a snapshot of the current state, or after the given revision.
   let fromRevision: number;
@@ -76,11 +83,15 @@ export async function startWatch(ctx: ApiContext, p: WatchParams): Promise<Async
     }
     if (initialEvents) queue.push(bookmark({ 'k8s.io/initial-events-end': 'true' }));
     fromRevision = snapshot.revision + 1;
+    backlogAllowance = queue.size;
   } else if (rvParam === '' || rvParam === '0') {
+    backlogAllowance = 0;
     // sendInitialEvents=false without a version: changes from now on.
     lastRevision = await ctx.kv.currentRevision();
     fromRevision = lastRevision + 1;
   } else {
+    // Replayed history counts: a client far behind that cannot keep up is cut off too.
+    backlogAllowance = 0;
     lastRevision = Number(rvParam);
     fromRevision = lastRevision + 1;
   }

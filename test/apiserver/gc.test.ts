@@ -68,6 +68,16 @@ test('foreground deletion: dependents go first, then the owner (foregroundDeleti
   await eventually(() => gone(`${CM}/owner-fg`), 'owner gone after its dependents');
 });
 
+test('foreground deletion waits only for dependents with blockOwnerDeletion', async () => {
+  const owner = await ok(h.api, 'POST', CM, { body: cm('owner-nb') });
+  await ok(h.api, 'POST', CM, { body: { ...owned('dep-nb', owner), metadata: { ...owned('dep-nb', owner).metadata, finalizers: ['example.com/hold'] } } });
+  await ok(h.api, 'DELETE', `${CM}/owner-nb`, { body: { propagationPolicy: 'Foreground' } });
+  await eventually(() => gone(`${CM}/owner-nb`), 'owner gone without waiting for a non-blocking dependent');
+  assert.ok((await ok(h.api, 'GET', `${CM}/dep-nb`)).metadata.deletionTimestamp, 'the dependent was still deleted');
+  await ok(h.api, 'PATCH', `${CM}/dep-nb`, { body: { metadata: { finalizers: null } }, contentType: 'application/merge-patch+json' });
+  await eventually(() => gone(`${CM}/dep-nb`), 'dependent gone');
+});
+
 test('orphan deletion: dependents lose the ownerReference and stay', async () => {
   const owner = await ok(h.api, 'POST', CM, { body: cm('owner-or') });
   await ok(h.api, 'POST', CM, { body: owned('dep-or', owner) });

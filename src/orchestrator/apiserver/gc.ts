@@ -140,8 +140,10 @@ export class GarbageCollector {
       // 2. Foreground: dependents go first (themselves in the foreground), then the owner.
       if (fins.includes('foregroundDeletion')) {
         const live = deps.filter((d) => d.obj.metadata.uid !== meta.uid);
-        if (live.length === 0) await act(`finishing ${describe(e)}`, () => this.dropFinalizer(e, 'foregroundDeletion'));
-        else for (const d of live) if (!d.obj.metadata.deletionTimestamp) await act(`deleting ${describe(d)}`, () => deleteObject(this.ctx, d.served, d.obj.metadata.namespace, d.obj.metadata.name!, { propagationPolicy: 'Foreground' }, SYSTEM_OPTS()));
+        for (const d of live) if (!d.obj.metadata.deletionTimestamp) await act(`deleting ${describe(d)}`, () => deleteObject(this.ctx, d.served, d.obj.metadata.namespace, d.obj.metadata.name!, { propagationPolicy: 'Foreground' }, SYSTEM_OPTS()));
+        // The owner waits only for dependents that block its deletion (blockOwnerDeletion), as in kube.
+        const blocking = live.filter((d) => (d.obj.metadata.ownerReferences ?? []).some((r) => r.uid === meta.uid && r.blockOwnerDeletion === true));
+        if (blocking.length === 0) await act(`finishing ${describe(e)}`, () => this.dropFinalizer(e, 'foregroundDeletion'));
       }
       // 3. Orphan: dependents lose the reference, then the owner goes.
       if (fins.includes('orphan')) {

@@ -97,3 +97,12 @@ test('strategic merge patch on a custom resource is 415 like kube', async () => 
   const a = await ok(h.api, 'PATCH', '/apis/example.com/v1/namespaces/default/gadgets/g', { body: JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: { size: 3 } }), contentType: APPLY, query: { fieldManager: 'kubectl', force: 'true' } });
   assert.equal(a.spec.size, 3);
 });
+
+test('concurrent patches to one object all land (conflicts are retried on a fresh read)', async () => {
+  await ok(h.api, 'POST', CM, { body: cm('busy') });
+  await Promise.all(Array.from({ length: 8 }, (_, i) => ok(h.api, 'PATCH', `${CM}/busy`, { body: { metadata: { labels: { [`l${i}`]: 'x' } } }, contentType: MERGE })));
+  const got = await ok(h.api, 'GET', `${CM}/busy`);
+  assert.equal(Object.keys(got.metadata.labels).length, 8);
+  const names = await Promise.all(Array.from({ length: 8 }, () => ok(h.api, 'POST', CM, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'par-' } } })));
+  assert.equal(new Set(names.map((n) => n.metadata.name)).size, 8);
+});

@@ -77,7 +77,7 @@ function initialStatus(served: Served, obj: KObject): void {
   }
 }
 
-function validate(ctx: ApiContext, served: Served, obj: KObject, old: KObject | null, opts: WriteOptions): void {
+function validate(served: Served, obj: KObject, old: KObject | null, opts: WriteOptions): void {
   const causes: StatusCause[] = [];
   const name = obj.metadata.name ?? obj.metadata.generateName ?? '';
   if (served.crd) {
@@ -98,7 +98,6 @@ function validate(ctx: ApiContext, served: Served, obj: KObject, old: KObject | 
     if (gk.group === 'apiextensions.k8s.io' && old) causes.push(...crdUpdateProblems(obj, old));
   }
   if (causes.length > 0) throw kubeInvalid(served.info.kind, served.info.group, name, causes);
-  void ctx;
 }
 
 function crdUpdateProblems(obj: KObject, old: KObject): StatusCause[] {
@@ -213,7 +212,7 @@ export async function prepareCreate(ctx: ApiContext, served: Served, body: KObje
   if (served.info.group === '' && served.info.kind === 'Pod') podAdmission(obj);
   if (served.info.group === 'apiextensions.k8s.io') defaultCrd(obj);
   if (!served.crd) defaultObject({ group: served.info.group, kind: served.info.kind }, obj, { uid: meta.uid });
-  validate(ctx, served, obj, null, opts);
+  validate(served, obj, null, opts);
   if (served.info.group === 'apiextensions.k8s.io') {
     obj.status = establishedStatus(obj);
     // Deleting a CRD first deletes its custom resources (the garbage collector drops this finalizer after).
@@ -266,7 +265,7 @@ export async function prepareUpdate(ctx: ApiContext, served: Served, body: KObje
     if (subresource !== 'status') obj.status = old.status;
   }
   if (served.info.group === '' && served.info.kind === 'Service') dropReleasedNodePorts(obj, old);
-  validate(ctx, served, obj, old, opts);
+  validate(served, obj, old, opts);
   if (served.info.group === 'apiextensions.k8s.io') obj.status = subresource === 'status' ? obj.status : establishedStatus(obj, old.status);
   if (tracksGeneration(served, obj)) {
     const prev = typeof old.metadata.generation === 'number' ? old.metadata.generation : 1;

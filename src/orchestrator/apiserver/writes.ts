@@ -150,12 +150,6 @@ export function parseDeleteOptions(body: unknown, query: URLSearchParams): Delet
   return out;
 }
 
-/** The propagation kube applies when the client names none. */
-function defaultPropagation(served: Served): 'Background' | 'Orphan' {
-  // extensions-era kinds defaulted to Orphan; everything served here defaults to Background.
-  void served;
-  return 'Background';
-}
 
 export interface DeleteResult { obj: KObject; deleted: boolean }
 
@@ -179,7 +173,8 @@ async function deleteOnce(ctx: ApiContext, served: Served, obj: KObject, modRevi
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) throw kubeConflict(ref(served, name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(obj.metadata.resourceVersion)}`);
   const next = deepClone(obj);
   const finalizers = new Set(next.metadata.finalizers ?? []);
-  const policy = options.propagationPolicy ?? defaultPropagation(served);
+  // With no policy given kube uses Background for every kind served here (Orphan was the extensions-era default).
+  const policy = options.propagationPolicy ?? 'Background';
   const isNamespace = served.info.group === '' && served.info.kind === 'Namespace';
   if (isNamespace && PROTECTED_NAMESPACES.includes(name)) throw kubeForbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, ref(served, name));
   // Finalizers for propagation are only added on the first delete of an object.

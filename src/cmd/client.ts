@@ -6,18 +6,10 @@ import http from 'node:http';
 import type net from 'node:net';
 import type { Readable } from 'node:stream';
 
-export const DEFAULT_HOST = 'unix:///run/berth/berth.sock';
+import { ConnectError, DaemonError } from './client-errors.js';
+
+export { ConnectError, DaemonError, DEFAULT_HOST } from './client-errors.js';
 const API = '/v1.51';
-
-/** An error answer from the daemon (status ≥ 400), with the daemon's message. */
-export class DaemonError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
-/** The daemon could not be reached at all. */
-export class ConnectError extends Error {}
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | string[] | undefined>;

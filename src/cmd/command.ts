@@ -1,6 +1,6 @@
 /** What a CLI command is: its flag spec and its action. Commands return the process exit code. */
 import type { CommandSpec, Parsed } from './args.js';
-import { DaemonClient } from './client.js';
+import type { DaemonClient } from './client.js';
 
 export interface CliContext {
   host: string;
@@ -16,9 +16,10 @@ export interface Command {
   rawArgs?: boolean;
 }
 
-export function makeContext(host: string): CliContext {
+/** `DaemonClient` is passed in by the command modules' loader so node:http loads only when used. */
+export function makeContext(host: string, Client: new (host: string) => DaemonClient): CliContext {
   let client: DaemonClient | undefined;
-  return { host, client: () => (client ??= new DaemonClient(host)) };
+  return { host, client: () => (client ??= new Client(host)) };
 }
 
 /** A flag's value, typed. */

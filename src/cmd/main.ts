@@ -4,7 +4,7 @@
  * command being run (lazily) and nothing heavy on the way there.
  */
 import { parseArgs, UsageError, usageText } from './args.js';
-import { ConnectError, DaemonError, DEFAULT_HOST } from './client.js';
+import { ConnectError, DaemonError, DEFAULT_HOST } from './client-errors.js';
 import { CliError, makeContext, type Command } from './command.js';
 
 type Loader = () => Promise<Record<string, Command>>;
@@ -142,7 +142,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(parsed, makeContext(host));
+    const { DaemonClient } = await import('./client.js');
+    return await command.run(parsed, makeContext(host, DaemonClient));
   } catch (err) {
     const code = command.errorExit ?? 1;
     if (err instanceof DaemonError) process.stderr.write(`Error response from daemon: ${err.message}\n`);

@@ -41,6 +41,10 @@ test('pods: defaults kubectl shows and container rules', async () => {
   assert.equal(pod.status.qosClass, 'BestEffort');
   const st = await fails(h.api, 'POST', `${NS}/pods`, 422, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q' }, spec: { restartPolicy: 'Sometimes', containers: [{ name: 'c', image: '' }, { name: 'c', image: 'x', ports: [{ containerPort: 70000 }] }] } } });
   assert.deepEqual(fields(st).sort(), ['spec.containers[0].image', 'spec.containers[1].name', 'spec.containers[1].ports[0].containerPort', 'spec.restartPolicy'].sort());
+  const guaranteed = await ok(h.api, 'POST', `${NS}/pods`, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'g' }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1024Mi' } } }] } } });
+  assert.equal(guaranteed.status.qosClass, 'Guaranteed');
+  const burst = await ok(h.api, 'POST', `${NS}/pods`, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100m' } } }] } } });
+  assert.equal(burst.status.qosClass, 'Burstable');
   const none = await fails(h.api, 'POST', `${NS}/pods`, 422, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q' }, spec: { containers: [] } } });
   assert.deepEqual(fields(none), ['spec.containers']);
   // Pod specs are immutable except images and a few fields.

@@ -1,5 +1,6 @@
 /** A pod's QoS class from its containers' requests and limits (kube's GetPodQOS, simplified to cpu/memory). */
 import { isPlainObject } from './object-meta.js';
+import { parseQuantity } from '../../api/k8s/validation/index.js';
 
 export function podQosClass(spec: unknown): 'BestEffort' | 'Burstable' | 'Guaranteed' {
   const s = isPlainObject(spec) ? spec : {};
@@ -13,7 +14,7 @@ export function podQosClass(spec: unknown): 'BestEffort' | 'Burstable' | 'Guaran
     if (Object.keys(req).length || Object.keys(lim).length) any = true;
     for (const r of ['cpu', 'memory']) {
       if (lim[r] === undefined) guaranteed = false;
-      else if (req[r] !== undefined && String(req[r]) !== String(lim[r])) guaranteed = false;
+      else if (req[r] !== undefined && parseQuantity(req[r]) !== parseQuantity(lim[r])) guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';

@@ -9,11 +9,13 @@ import { defaultWorkload, validateWorkload, validateWorkloadUpdate } from './wor
 import { defaultService, validateService, validateServiceUpdate } from './services.js';
 import { defaultNamespace, defaultSecret, validateConfigMap, validateImmutableData, validateSecret, validateSecretUpdate } from './config.js';
 import { validateLabelSelector } from './selectors.js';
+import { parseQuantity, QUANTITY_REGEX } from './quantity.js';
 
 export type { FieldCause } from './causes.js';
 export type { NameRule } from './names.js';
 export { nameProblems, isDns1123Label, isDns1123Subdomain, validateObjectMeta } from './names.js';
 export { selectorMatches, selectorString, validateLabelSelector } from './selectors.js';
+export { parseQuantity, QUANTITY_REGEX } from './quantity.js';
 
 export interface GroupKind { group: string; kind: string }
 type Obj = Record<string, unknown>;
@@ -100,6 +102,7 @@ export function validateObject(gk: GroupKind, o: Obj, opts: { namespaced: boolea
       if (!Array.isArray(spec.accessModes) || spec.accessModes.length === 0) out.push(required('spec.accessModes'));
       const storage = isObj(spec.resources) && isObj(spec.resources.requests) ? spec.resources.requests.storage : undefined;
       if (storage === undefined) out.push(required('spec.resources[storage]'));
+      else if (parseQuantity(storage) === null) out.push(invalid('spec.resources.requests[storage]', storage, `quantities must match the regular expression '${QUANTITY_REGEX}'`));
       break;
     }
     case '/PersistentVolume': {

@@ -6,6 +6,33 @@
  */
 import { type FieldCause, duplicate, invalid, isObj, notSupported, required } from './causes.js';
 import { isDns1123Label, LABEL_MSG } from './names.js';
+import { parseQuantity, QUANTITY_REGEX } from './quantity.js';
+
+function validateResources(res: unknown, field: string): FieldCause[] {
+  if (res === undefined || res === null) return [];
+  if (!isObj(res)) return [invalid(field, res, 'must be an object')];
+  const out: FieldCause[] = [];
+  const values: Record<string, Record<string, number>> = { requests: {}, limits: {} };
+  for (const kind of ['requests', 'limits'] as const) {
+    const m = res[kind];
+    if (m === undefined || m === null) continue;
+    if (!isObj(m)) {
+      out.push(invalid(`${field}.${kind}`, m, 'must be a map of resource quantities'));
+      continue;
+    }
+    for (const [name, q] of Object.entries(m)) {
+      const v = parseQuantity(q);
+      if (v === null) out.push(invalid(`${field}.${kind}[${name}]`, q, `quantities must match the regular expression '${QUANTITY_REGEX}'`));
+      else if (v < 0) out.push(invalid(`${field}.${kind}[${name}]`, q, 'must be greater than or equal to 0'));
+      else values[kind]![name] = v;
+    }
+  }
+  for (const [name, req] of Object.entries(values.requests!)) {
+    const lim = values.limits![name];
+    if (lim !== undefined && req > lim) out.push(invalid(`${field}.requests`, (res.requests as Record<string, unknown>)[name], `must be less than or equal to ${name} limit of ${String((res.limits as Record<string, unknown>)[name])}`));
+  }
+  return out;
+}
 
 function imageTag(image: string): string | null {
   const lastSlash = image.lastIndexOf('/');
@@ -85,6 +112,7 @@ function validateContainers(list: unknown, field: string, names: Set<string>, ne
         if (p.protocol !== undefined && !PROTO.includes(String(p.protocol))) out.push(notSupported(`${pf}.protocol`, p.protocol, PROTO));
       });
     }
+    out.push(...validateResources(c.resources, `${f}.resources`));
     if (Array.isArray(c.env)) {
       c.env.forEach((e, j) => {
         if (!isObj(e) || typeof e.name !== 'string' || e.name === '') out.push(required(`${f}.env[${j}].name`));

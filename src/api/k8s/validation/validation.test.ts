@@ -72,3 +72,19 @@ test('update rules: job template immutable, service clusterIP, immutable configm
   assert.deepEqual(fields(validateObjectUpdate({ group: '', kind: 'ConfigMap' }, { immutable: true, data: { a: '2' } }, { immutable: true, data: { a: '1' } })), ['data']);
   assert.deepEqual(fields(validateObjectUpdate({ group: '', kind: 'ConfigMap' }, { data: { a: '1' } }, { immutable: true, data: { a: '1' } })), ['immutable']);
 });
+
+test('quantities: formats, values, and container resource rules', async () => {
+  const { parseQuantity } = await import('./quantity.js');
+  assert.equal(parseQuantity('100m'), 0.1);
+  assert.equal(parseQuantity('1.5Gi'), 1.5 * 2 ** 30);
+  assert.equal(parseQuantity('1e3'), 1000);
+  assert.equal(parseQuantity('128974848'), 128974848);
+  assert.equal(parseQuantity(2), 2);
+  for (const bad of ['1Gx', 'abc', '', ' 1', '1 Gi', '--1', {}]) assert.equal(parseQuantity(bad), null, JSON.stringify(bad));
+  const pod = (resources: unknown) => ({ metadata: { name: 'p', namespace: 'n' }, spec: { containers: [{ name: 'c', image: 'x', resources }] } });
+  assert.deepEqual(validateObject({ group: '', kind: 'Pod' }, pod({ requests: { cpu: '500m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } }), { namespaced: true }), []);
+  const bad = validateObject({ group: '', kind: 'Pod' }, pod({ requests: { cpu: '2', memory: '1Gx' }, limits: { cpu: '1' } }), { namespaced: true });
+  assert.deepEqual(fields(bad), ['spec.containers[0].resources.requests', 'spec.containers[0].resources.requests[memory]']);
+  assert.match(bad.find((c) => c.field === 'spec.containers[0].resources.requests')!.message, /must be less than or equal to cpu limit of 1/);
+  assert.deepEqual(fields(validateObject({ group: '', kind: 'Pod' }, pod({ limits: { cpu: '-1' } }), { namespaced: true })), ['spec.containers[0].resources.limits[cpu]']);
+});

@@ -248,3 +248,96 @@ PRINTERS['events.k8s.io/Event'] = {
     }, now);
   },
 };
+
+function hpaTargets(o: Obj): string {
+  const sp = spec(o);
+  if (typeof sp.targetCPUUtilizationPercentage === 'number') {
+    const cur = status(o).currentCPUUtilizationPercentage;
+    return `${typeof cur === 'number' ? `${cur}%` : '<unknown>'}/${sp.targetCPUUtilizationPercentage}%`;
+  }
+  const current = arr(status(o).currentMetrics).map(obj);
+  const parts = arr(sp.metrics).map(obj).map((m, i) => {
+    const res = obj(m.resource ?? m.containerResource);
+    const target = obj(res.target);
+    const cur = obj(obj(current[i]?.resource ?? current[i]?.containerResource).current);
+    if (m.type === 'Resource' || m.type === 'ContainerResource') {
+      const want = target.type === 'Utilization' ? `${String(target.averageUtilization)}%` : String(target.averageValue ?? target.value ?? '');
+      const have = target.type === 'Utilization' ? (cur.averageUtilization !== undefined ? `${String(cur.averageUtilization)}%` : '<unknown>') : String(cur.averageValue ?? cur.value ?? '<unknown>');
+      return `${String(res.name)}: ${have}/${want}`;
+    }
+    return `<unknown>/${String(obj(obj(m[String(m.type).charAt(0).toLowerCase() + String(m.type).slice(1)]).target).averageValue ?? '?')}`;
+  });
+  return parts.length ? parts.join(', ') : '<none>';
+}
+
+const hpaPrinter: Printer = {
+  columns: [NAME, col('Reference'), col('Targets'), col('MinPods', 'string'), col('MaxPods', 'integer'), col('Replicas', 'integer'), AGE],
+  row: (o, now) => {
+    const ref = obj(spec(o).scaleTargetRef);
+    return [name(o), `${String(ref.kind ?? '')}/${String(ref.name ?? '')}`, hpaTargets(o), spec(o).minReplicas ?? '<unset>', num(spec(o).maxReplicas), num(status(o).currentReplicas), created(o, now)];
+  },
+};
+PRINTERS['autoscaling/HorizontalPodAutoscaler'] = hpaPrinter;
+
+PRINTERS['/ComponentStatus'] = {
+  columns: [NAME, col('Status'), col('Message'), col('Error')],
+  row: (o) => {
+    const c = arr(o.conditions).map(obj).find((x) => x.type === 'Healthy') ?? {};
+    return [name(o), c.status === 'True' ? 'Healthy' : 'Unhealthy', String(c.message ?? ''), String(c.error ?? '')];
+  },
+};
+
+const subjects = (o: Obj, kind: string) => arr(o.subjects).map(obj).filter((x) => x.kind === kind).map((x) => (kind === 'ServiceAccount' ? `${String(x.namespace ?? '')}/${String(x.name)}` : String(x.name))).join(', ');
+const bindingPrinter: Printer = {
+  columns: [NAME, col('Role'), AGE, col('Users', 'string', 1), col('Groups', 'string', 1), col('ServiceAccounts', 'string', 1)],
+  row: (o, now) => [name(o), `${String(obj(o.roleRef).kind ?? '')}/${String(obj(o.roleRef).name ?? '')}`, created(o, now), subjects(o, 'User'), subjects(o, 'Group'), subjects(o, 'ServiceAccount')],
+};
+const createdAt: Printer = { columns: [NAME, col('Created At', 'date')], row: (o) => [name(o), obj(o.metadata).creationTimestamp ?? ''] };
+PRINTERS['rbac.authorization.k8s.io/RoleBinding'] = bindingPrinter;
+PRINTERS['rbac.authorization.k8s.io/ClusterRoleBinding'] = bindingPrinter;
+PRINTERS['rbac.authorization.k8s.io/Role'] = createdAt;
+PRINTERS['rbac.authorization.k8s.io/ClusterRole'] = createdAt;
+PRINTERS['/LimitRange'] = createdAt;
+
+PRINTERS['networking.k8s.io/Ingress'] = {
+  columns: [NAME, col('Class'), col('Hosts'), col('Address'), col('Ports'), AGE],
+  row: (o, now) => {
+    const rules = arr(spec(o).rules).map(obj);
+    const hosts = rules.map((r) => String(r.host ?? '*'));
+    const addrs = arr(obj(status(o).loadBalancer).ingress).map((i) => String(obj(i).ip ?? obj(i).hostname ?? ''));
+    return [name(o), str(spec(o).ingressClassName), hosts.length ? hosts.join(',') : '*', addrs.join(','), arr(spec(o).tls).length ? '80, 443' : '80', created(o, now)];
+  },
+};
+PRINTERS['networking.k8s.io/IngressClass'] = {
+  columns: [NAME, col('Controller'), col('Parameters'), AGE],
+  row: (o, now) => [name(o), String(spec(o).controller ?? ''), spec(o).parameters ? `${String(obj(spec(o).parameters).kind)}/${String(obj(spec(o).parameters).name)}` : '<none>', created(o, now)],
+};
+PRINTERS['networking.k8s.io/NetworkPolicy'] = {
+  columns: [NAME, col('Pod-Selector'), AGE],
+  row: (o, now) => {
+    const sel = selector(spec(o).podSelector);
+    return [name(o), sel === '<none>' ? '<none>' : sel, created(o, now)];
+  },
+};
+PRINTERS['discovery.k8s.io/EndpointSlice'] = {
+  columns: [NAME, col('AddressType'), col('Ports'), col('Endpoints'), AGE],
+  row: (o, now) => {
+    const ports = arr(o.ports).map((p) => String(obj(p).port ?? ''));
+    const addrs = arr(o.endpoints).flatMap((e) => arr(obj(e).addresses).map(String));
+    return [name(o), String(o.addressType ?? ''), ports.length ? ports.join(',') : '<unset>', addrs.length ? addrs.slice(0, 3).join(',') + (addrs.length > 3 ? ` + ${addrs.length - 3} more...` : '') : '<unset>', created(o, now)];
+  },
+};
+PRINTERS['/ResourceQuota'] = {
+  columns: [NAME, AGE, col('Request'), col('Limit')],
+  row: (o, now) => {
+    const hard = obj(status(o).hard ?? spec(o).hard);
+    const used = obj(status(o).used);
+    const fmt = (keys: string[]) => keys.map((k) => `${k}: ${String(used[k] ?? '0')}/${String(hard[k])}`).join(', ');
+    const keys = Object.keys(hard).sort();
+    return [name(o), created(o, now), fmt(keys.filter((k) => !k.startsWith('limits.'))), fmt(keys.filter((k) => k.startsWith('limits.')))];
+  },
+};
+PRINTERS['/ReplicationController'] = {
+  columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), AGE, ...containersImagesSelector],
+  row: (o, now) => [name(o), num(spec(o).replicas), num(status(o).replicas), num(status(o).readyReplicas), created(o, now), ...workloadImages(o, (x) => spec(x).template), labelsString(spec(o).selector)],
+};

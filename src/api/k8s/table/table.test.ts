@@ -65,3 +65,16 @@ test('CRD printers and the default printer; includeObject shapes', () => {
   assert.equal((buildTable(d, [o], { include: 'Object', now: NOW }) as any).rows[0].object, o);
   assert.equal((buildTable(d, [o], { include: 'None', now: NOW }) as any).rows[0].object, undefined);
 });
+
+test('columns of HPAs (v1 and v2 shapes), component statuses, RBAC bindings, ingresses, endpoint slices, quotas', () => {
+  assert.deepEqual(names('autoscaling', 'HorizontalPodAutoscaler'), ['Name', 'Reference', 'Targets', 'MinPods', 'MaxPods', 'Replicas', 'Age']);
+  const hpa2 = { metadata: { name: 'h', creationTimestamp: ago(10) }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 3, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }] }, status: { currentReplicas: 2, currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 30 } } }] } };
+  assert.deepEqual(row('autoscaling', 'HorizontalPodAutoscaler', hpa2), ['h', 'Deployment/web', 'cpu: 30%/60%', 1, 3, 2, '10s']);
+  const hpa1 = { metadata: { name: 'h', creationTimestamp: ago(10) }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 3, targetCPUUtilizationPercentage: 50 }, status: {} };
+  assert.deepEqual(row('autoscaling', 'HorizontalPodAutoscaler', hpa1).slice(2, 4), ['<unknown>/50%', '<unset>']);
+  assert.deepEqual(row('', 'ComponentStatus', { metadata: { name: 'datastore-0' }, conditions: [{ type: 'Healthy', status: 'True', message: 'ok' }] }), ['datastore-0', 'Healthy', 'ok', '']);
+  assert.deepEqual(row('rbac.authorization.k8s.io', 'RoleBinding', { metadata: { name: 'rb', creationTimestamp: ago(10) }, roleRef: { kind: 'Role', name: 'r' }, subjects: [{ kind: 'User', name: 'u' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'ns' }] }), ['rb', 'Role/r', '10s', 'u', '', 'ns/sa']);
+  assert.deepEqual(row('networking.k8s.io', 'Ingress', { metadata: { name: 'i', creationTimestamp: ago(10) }, spec: { ingressClassName: 'nginx', rules: [{ host: 'a.example.com' }], tls: [{}] }, status: { loadBalancer: { ingress: [{ ip: '10.0.0.1' }] } } }), ['i', 'nginx', 'a.example.com', '10.0.0.1', '80, 443', '10s']);
+  assert.deepEqual(row('discovery.k8s.io', 'EndpointSlice', { metadata: { name: 'web-abc', creationTimestamp: ago(10) }, addressType: 'IPv4', ports: [{ port: 80 }], endpoints: [{ addresses: ['10.88.0.2'] }, { addresses: ['10.88.0.3'] }] }), ['web-abc', 'IPv4', '80', '10.88.0.2,10.88.0.3', '10s']);
+  assert.deepEqual(row('', 'ResourceQuota', { metadata: { name: 'q', creationTimestamp: ago(10) }, spec: { hard: { pods: '10', 'limits.cpu': '4' } }, status: { hard: { pods: '10', 'limits.cpu': '4' }, used: { pods: '2' } } }), ['q', '10s', 'pods: 2/10', 'limits.cpu: 0/4']);
+});

@@ -20,6 +20,7 @@ import { toScale, writeScale } from './scale.js';
 import { evictPod } from './eviction.js';
 import { bindPod } from './binding.js';
 import { answerReview } from './reviews.js';
+import { componentStatuses } from './component-status.js';
 import { openapiV2Doc, openapiV3Doc, openapiV3Root } from './openapi.js';
 import type { KObject } from './object-meta.js';
 import { isPlainObject } from './object-meta.js';
@@ -274,33 +275,11 @@ async function handleObject(ctx: ApiContext, req: ApiRequest, served: Served, na
 }
 
 async function handleVirtual(ctx: ApiContext, req: ApiRequest, served: Served): Promise<ApiResponse> {
-  if (served.info.plural === 'componentstatuses' && (req.method === 'GET' || req.method === 'HEAD')) return ok(await componentStatuses(ctx, req));
+  if (served.info.plural === 'componentstatuses' && (req.method === 'GET' || req.method === 'HEAD')) {
+    const target = parseApiPath(req.path.replace(/\/+$/, ''));
+    return ok(await componentStatuses(ctx, target.type === 'resource' ? target.name : undefined));
+  }
   if (req.method !== 'POST') throw kubeMethodNotAllowed(`the server does not allow this method on the requested resource`);
   return ok(answerReview(served.info.kind, apiVersionOf(served.info), req.body, req.user), 201);
 }
 
-/**
- * componentstatuses (deprecated in kube, still served): the one component the API server can check
- * itself is its datastore, probed with a revision read.
- */
-async function componentStatuses(ctx: ApiContext, req: ApiRequest): Promise<object> {
-  let condition: Record<string, string>;
-  try {
-    const rev = await ctx.kv.currentRevision();
-    condition = { type: 'Healthy', status: 'True', message: `ok (revision ${rev})` };
-  } catch (err) {
-    condition = { type: 'Healthy', status: 'False', error: err instanceof Error ? err.message : String(err) };
-  }
-  const item = { kind: 'ComponentStatus', apiVersion: 'v1', metadata: { name: 'datastore-0' }, conditions: [condition] };
-  const name = parseApiPath(req.path.replace(/\/+$/, ''));
-  if (name.type === 'resource' && name.name !== undefined) {
-    if (name.name !== 'datastore-0') throw kubeNotFoundComponent(name.name);
-    return item;
-  }
-  return { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items: [item] };
-}
-
-function kubeNotFoundComponent(name: string): BerthError {
-  const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `componentstatuses "${name}" not found`, reason: 'NotFound', details: { name, kind: 'componentstatuses' }, code: 404 };
-  return new BerthError('NotFound', status.message, { details: { status } });
-}

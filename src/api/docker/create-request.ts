@@ -17,6 +17,9 @@ export function validateContainerName(name: string): string {
   return name.replace(/^\//, '');
 }
 
+/** Network modes the engine implements today (the networking work extends this set). */
+export const SUPPORTED_NETWORK_MODES = new Set(['none', 'host']);
+
 const RESTART_POLICIES = new Set(['no', 'on-failure', 'always', 'unless-stopped']);
 
 function restartPolicy(v: unknown): RestartPolicySpec | undefined {
@@ -123,7 +126,11 @@ export function parseCreateRequest(body: unknown, name?: string | null): CreateS
   }
   const networkMode = optString(host.NetworkMode, 'HostConfig.NetworkMode');
   // "default" is what the docker CLI sends when --network is not given: the daemon's default.
-  if (networkMode && networkMode !== 'default') set('networkMode', networkMode);
+  if (networkMode && networkMode !== 'default') {
+    // Until berth has bridge networking, only the modes it really sets up are accepted.
+    if (!SUPPORTED_NETWORK_MODES.has(networkMode)) throw notImplemented(`berth does not support network "${networkMode}" yet: use none or host`);
+    set('networkMode', networkMode);
+  }
   set('extraHosts', optStringArray(host.ExtraHosts, 'HostConfig.ExtraHosts'));
   set('dns', optStringArray(host.Dns, 'HostConfig.Dns'));
   const runtime = optString(host.Runtime, 'HostConfig.Runtime');

@@ -27,6 +27,8 @@ export interface CreateApiServerOptions {
   apiPort?: number;
   /** Events a watch may queue for a client that is not reading before it is cut off (default 10,000). */
   maxQueuedWatchEvents?: number;
+  /** How long Events live after their last write (kube's --event-ttl; default 1 h). */
+  eventTtlSeconds?: number;
 }
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -37,7 +39,7 @@ export async function createApiServer(opts: CreateApiServerOptions): Promise<Api
   let gc: GarbageCollector | null = null;
   const ctx: ApiContext = {
     kv: opts.kv,
-    store: new ObjectStore(opts.kv),
+    store: new ObjectStore(opts.kv, opts.eventTtlSeconds ?? 3600),
     registry,
     services: new ServiceAllocator(opts.kv),
     log,

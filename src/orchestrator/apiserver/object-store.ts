@@ -62,7 +62,13 @@ function encode(obj: KObject): string {
 }
 
 export class ObjectStore {
-  constructor(readonly kv: KV) {}
+  /** eventTtlSeconds: Events expire like kube's --event-ttl (the store deletes them; watchers see DELETED). */
+  constructor(readonly kv: KV, private readonly eventTtlSeconds = 3600) {}
+
+  private writeOptions(info: ResourceInfo): { ttlSeconds: number } | undefined {
+    const at = info.storage ?? info;
+    return at.group === '' && at.plural === 'events' ? { ttlSeconds: this.eventTtlSeconds } : undefined;
+  }
 
   async get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<Stored | null> {
     const key = objectKey(info, namespace, name);
@@ -79,7 +85,7 @@ export class ObjectStore {
   async create(info: ResourceInfo, obj: KObject): Promise<KObject> {
     const key = objectKey(info, obj.metadata.namespace, obj.metadata.name!);
     try {
-      const kv = await this.kv.create(key, encode(toStorage(info, obj)));
+      const kv = await this.kv.create(key, encode(toStorage(info, obj)), this.writeOptions(info));
       return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(kv.modRevision) } };
     } catch (err) {
       if (isBerthError(err, 'AlreadyExists')) throw kubeAlreadyExists({ group: info.group, plural: info.plural, name: obj.metadata.name! });
@@ -90,7 +96,7 @@ export class ObjectStore {
   async update(info: ResourceInfo, obj: KObject, expectedModRevision: number): Promise<KObject> {
     const key = objectKey(info, obj.metadata.namespace, obj.metadata.name!);
     try {
-      const kv = await this.kv.update(key, encode(toStorage(info, obj)), expectedModRevision);
+      const kv = await this.kv.update(key, encode(toStorage(info, obj)), expectedModRevision, this.writeOptions(info));
       return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(kv.modRevision) } };
     } catch (err) {
       throw this.mapWriteError(info, obj.metadata.name!, err);

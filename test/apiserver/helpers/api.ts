@@ -14,7 +14,7 @@ import path from 'node:path';
 export interface Harness { api: ApiServer; kv: KV; dir: string; close(): Promise<void> }
 
 /** The backend: SQLite unless BERTH_APISERVER_BACKEND=etcd (etcd.test.ts re-runs the suites that way). */
-export async function startApi(label: string, opts: { bookmarkIntervalMs?: number; maxQueuedWatchEvents?: number } = {}): Promise<Harness> {
+export async function startApi(label: string, opts: { bookmarkIntervalMs?: number; maxQueuedWatchEvents?: number; eventTtlSeconds?: number } = {}): Promise<Harness> {
   const dir = scratchDir(label);
   const etcd = process.env.BERTH_APISERVER_BACKEND === 'etcd' ? await startEtcd(path.join(dir, 'etcd')) : null;
   const kv = await openStorage({ dataDir: dir, compaction: false, ...(etcd ? { endpoint: etcd.endpoint } : {}) });

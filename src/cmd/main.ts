@@ -20,6 +20,11 @@ const mod = {
   system: () => import('./commands/system.js').then((m) => m.commands),
   server: () => import('./commands/server.js').then((m) => m.commands),
   datastore: () => import('./commands/datastore.js').then((m) => m.commands),
+  // Written by the kube-api work as a self-contained `argv → exit code` function.
+  kubeconfig: () =>
+    import('./commands/kubeconfig.js').then((m) => ({
+      kubeconfig: { spec: { name: 'kubeconfig', usage: '[OPTIONS]', summary: 'Print an admin kubeconfig for the Kubernetes API', flags: [] }, rawArgs: true, run: (p) => m.runKubeconfigCommand(p.args) } satisfies Command,
+    })),
 } satisfies Record<string, Loader>;
 
 /** command → [module, summary] (summaries here so `berth --help` loads no command module). */
@@ -52,6 +57,7 @@ const COMMANDS: Record<string, [Loader, string]> = {
   info: [mod.system, 'Display system-wide information'],
   server: [mod.server, 'Run the berth daemon'],
   datastore: [mod.datastore, "Manage berth's datastore"],
+  kubeconfig: [mod.kubeconfig, 'Print an admin kubeconfig for the Kubernetes API'],
 };
 
 /** Docker's management-command spellings (`image ls`, `container rm`, …) → berth's command. */

@@ -114,7 +114,7 @@ test('Table output: real columns for deployments, pods, services, configmaps; wi
   assert.ok(ns.rows.every((r: any) => r.cells[1] === 'Active'));
   // Kinds without a printer get Name and Age.
   await ok(h.api, 'POST', '/apis/coordination.k8s.io/v1/namespaces/default/leases', { body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l' }, spec: {} } });
-  const rb = await ok(h.api, 'GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { accept: TABLE });
+  const rb = await ok(h.api, 'GET', '/api/v1/namespaces/default/podtemplates', { accept: TABLE });
   assert.deepEqual(rb.columnDefinitions.map((c: any) => c.name), ['Name', 'Age']);
 });
 

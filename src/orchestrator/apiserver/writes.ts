@@ -100,8 +100,7 @@ export async function writeUpdate(ctx: ApiContext, served: Served, input: KObjec
     // updates from its node do not delete it early.
     if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && (old.metadata.deletionGracePeriodSeconds ?? 0) === 0 && !(served.info.group === '' && served.info.kind === 'Namespace' && namespaceFinalizers(obj).length > 0)) {
       if (opts.dryRun) return present(served, obj);
-      const rev = await ctx.store.remove(served.info, obj.metadata.namespace, obj.metadata.name!, modRevision);
-      if (served.info.group === 'apiextensions.k8s.io' && served.info.kind === 'CustomResourceDefinition') ctx.registry.removeCrd(obj.metadata.name!);
+      const rev = await removeKeepingRegistry(ctx, served, obj.metadata.namespace, obj.metadata.name!, modRevision);
       ctx.kickGc();
       return present(served, { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } });
     }
@@ -112,6 +111,22 @@ export async function writeUpdate(ctx: ApiContext, served: Served, input: KObjec
     return present(served, stored);
   } finally {
     release();
+  }
+}
+
+/**
+ * Removes an object; a CRD stops being served before its key goes, so nobody can see the CRD gone
+ * while its resources are still served (it is put back if the delete fails).
+ */
+async function removeKeepingRegistry(ctx: ApiContext, served: Served, namespace: string | undefined, name: string, modRevision: number): Promise<number> {
+  const isCrd = served.info.group === 'apiextensions.k8s.io' && served.info.kind === 'CustomResourceDefinition';
+  const serving = isCrd ? ctx.registry.crd(name) : undefined;
+  if (serving) ctx.registry.removeCrd(name);
+  try {
+    return await ctx.store.remove(served.info, namespace, name, modRevision);
+  } catch (err) {
+    if (serving) ctx.registry.setCrd(serving);
+    throw err;
   }
 }
 
@@ -194,8 +209,7 @@ async function deleteOnce(ctx: ApiContext, served: Served, obj: KObject, modRevi
   const pending = finalizers.size > 0 || graceful !== null || (isNamespace && namespaceFinalizers(obj).length > 0);
   if (!pending) {
     if (opts.dryRun) return { obj: present(served, obj), deleted: true };
-    const rev = await ctx.store.remove(served.info, obj.metadata.namespace, name, modRevision);
-    if (served.info.group === 'apiextensions.k8s.io' && served.info.kind === 'CustomResourceDefinition') ctx.registry.removeCrd(name);
+    const rev = await removeKeepingRegistry(ctx, served, obj.metadata.namespace, name, modRevision);
     ctx.kickGc();
     return { obj: present(served, { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } }), deleted: true };
   }

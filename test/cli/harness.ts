@@ -78,7 +78,9 @@ export function runBerth(host: string, args: string[], opts: { input?: string | 
 
 function spawnServer(dir: string, logFile: string): ChildProcess {
   const out = fs.openSync(logFile, 'a');
-  const proc = spawn(process.execPath, [...NODE_ARGS, 'server', '--data-dir', path.join(dir, 'data'), '--socket', path.join(dir, 'b.sock'), '--run-dir', path.join(dir, 'run'), '--log-level', 'debug'], {
+  const proc = spawn(process.execPath, [...NODE_ARGS, 'server', '--data-dir', path.join(dir, 'data'), '--socket', path.join(dir, 'b.sock'), '--run-dir', path.join(dir, 'run'), '--log-level', 'debug',
+    // The whole default composition, Kubernetes API included, on a free port with a private kubeconfig.
+    '--api-port', '0', '--kubeconfig', path.join(dir, 'kubeconfig.yaml')], {
     stdio: ['ignore', out, out],
   });
   fs.closeSync(out);

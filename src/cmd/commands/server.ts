@@ -1,7 +1,8 @@
 /**
  * `berth server`: the daemon. Host fixes, one server per socket (a live socket refuses the start,
- * a stale one is removed), the engine (recovering running containers), then the Docker API on the
- * unix socket. SIGTERM/SIGINT close the API and leave containers running under conmon.
+ * a stale one is removed), the engine (recovering running containers), the Docker API on the
+ * unix socket, and the Kubernetes API over HTTPS (storage: SQLite under the data dir, or etcd).
+ * SIGTERM/SIGINT close the APIs and leave containers running under conmon.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -45,6 +46,14 @@ const server: Command = {
       { name: 'snapshotter', type: 'string', help: 'Root filesystem driver: overlay, copy or auto', default: 'auto' },
       { name: 'log-level', type: 'string', help: 'Log level: debug, info, warn or error', default: 'info' },
       { name: 'no-host-fixes', type: 'bool', help: 'Skip the host fixes (hugetlb cgroup mount)' },
+      { name: 'api-port', type: 'string', help: 'HTTPS port of the Kubernetes API (0 picks a free one)', default: '6443' },
+      { name: 'bind-address', type: 'string', help: 'Address the Kubernetes API listens on', default: '127.0.0.1' },
+      { name: 'kubeconfig', type: 'string', help: 'Where to write the admin kubeconfig', default: '/etc/berth/kubeconfig.yaml' },
+      { name: 'datastore-endpoint', type: 'string', help: 'etcd endpoint(s) for the Kubernetes API state, e.g. http://127.0.0.1:2379 (default: SQLite under --data-dir)' },
+      { name: 'datastore-cafile', type: 'string', help: 'CA certificate for an https etcd endpoint' },
+      { name: 'datastore-certfile', type: 'string', help: 'Client certificate for an https etcd endpoint' },
+      { name: 'datastore-keyfile', type: 'string', help: 'Client key for an https etcd endpoint' },
+      { name: 'no-kube-api', type: 'bool', help: 'Serve only the Docker Engine API' },
     ],
   },
   async run(p) {
@@ -58,6 +67,9 @@ const server: Command = {
     const runDir = path.resolve(str(p, 'run-dir') ?? '/run/berth');
     const socketPath = path.resolve(str(p, 'socket') ?? '/run/berth/berth.sock');
     const log = stderrLogger(level);
+    const apiPortText = str(p, 'api-port') ?? '6443';
+    const apiPort = Number(apiPortText);
+    if (!/^\d+$/.test(apiPortText) || apiPort > 65535) throw new CliError(`invalid --api-port "${apiPortText}": use a port number (0 picks a free one)`, 125);
 
     // Last resort only: every request has its own error handling; this keeps a bug from killing
     // the daemon (and every attached client) while it is logged loudly.
@@ -83,6 +95,29 @@ const server: Command = {
     fs.chmodSync(socketPath, 0o660);
     log.info('berth server listening', { socket: socketPath, dataDir, runDir, runtime, version: berthVersion() });
 
+    let controlPlane: { url: string; close(): Promise<void> } | null = null;
+    if (!bool(p, 'no-kube-api')) {
+      const { startControlPlane } = await import('../control-plane.js');
+      const tls = { caFile: str(p, 'datastore-cafile'), certFile: str(p, 'datastore-certfile'), keyFile: str(p, 'datastore-keyfile') };
+      const endpoint = str(p, 'datastore-endpoint');
+      try {
+        controlPlane = await startControlPlane({
+          dataDir, apiPort, log,
+          bindAddress: str(p, 'bind-address') ?? '127.0.0.1',
+          kubeconfigPath: path.resolve(str(p, 'kubeconfig') ?? '/etc/berth/kubeconfig.yaml'),
+          ...(endpoint ? { datastoreEndpoint: endpoint } : {}),
+          ...(tls.caFile || tls.certFile || tls.keyFile ? { datastoreTls: { ...(tls.caFile ? { caFile: tls.caFile } : {}), ...(tls.certFile ? { certFile: tls.certFile } : {}), ...(tls.keyFile ? { keyFile: tls.keyFile } : {}) } } : {}),
+        });
+        log.info('kubernetes API listening', { url: controlPlane.url, kubeconfig: str(p, 'kubeconfig') ?? '/etc/berth/kubeconfig.yaml' });
+      } catch (err) {
+        api.close();
+        for (const s of sockets) s.destroy();
+        await engine.close();
+        fs.rmSync(socketPath, { force: true });
+        throw new CliError(`cannot start the Kubernetes API: ${(err as Error).message}`, 1);
+      }
+    }
+
     await new Promise<void>((resolve) => {
       let stopping = false;
       const shutdown = (sig: string) => {
@@ -91,8 +126,9 @@ const server: Command = {
         log.info('shutting down; containers keep running', { signal: sig });
         api.close();
         for (const s of sockets) s.destroy();
-        engine
-          .close()
+        Promise.resolve(controlPlane?.close())
+          .catch((err) => log.error('kubernetes API close failed', { error: String(err) }))
+          .then(() => engine.close())
           .catch((err) => log.error('engine close failed', { error: String(err) }))
           .finally(() => {
             fs.rmSync(socketPath, { force: true });

@@ -196,10 +196,18 @@ test('cluster-scoped CRDs and a second group', async () => {
 test('deleting a CRD deletes its custom resources, then stops serving them', async () => {
   const before = await ok(h.api, 'GET', WIDGETS);
   assert.ok(before.items.length > 0);
+  const w = await watch(h.api, WIDGETS, { query: { watch: 'true', resourceVersion: before.metadata.resourceVersion } });
   const del = await ok(h.api, 'DELETE', `${CRDS}/widgets.example.com`);
   assert.ok(del.metadata.deletionTimestamp);
   await eventually(async () => (await call(h.api, 'GET', `${CRDS}/widgets.example.com`)).status === 404, 'CRD gone');
   await fails(h.api, 'GET', WIDGETS, 404);
+  // Open watches of its resources end (after the DELETED events of the cleanup).
+  for (let i = 0; ; i++) {
+    const e = await w.next();
+    if (e === null) break;
+    assert.equal(e.type, 'DELETED');
+    assert.ok(i < 100);
+  }
   const keys = await h.kv.list('/registry/example.com/widgets/');
   assert.equal(keys.items.length, 0);
   const apis = await ok(h.api, 'GET', '/apis');

@@ -10,6 +10,7 @@ export interface Served { info: ResourceInfo; crd?: { serving: CrdServing; versi
 
 export class ResourceRegistry {
   private readonly crds = new Map<string, CrdServing>();
+  private readonly removalListeners = new Map<string, Set<() => void>>();
 
   setCrd(serving: CrdServing): void {
     this.crds.set(serving.crdName, serving);
@@ -17,6 +18,18 @@ export class ResourceRegistry {
 
   removeCrd(crdName: string): void {
     this.crds.delete(crdName);
+    for (const cb of this.removalListeners.get(crdName) ?? []) cb();
+  }
+
+  /** Calls back when the CRD stops being served (watches of its resources end, as in kube). */
+  onCrdRemoved(crdName: string, cb: () => void): () => void {
+    const set = this.removalListeners.get(crdName) ?? new Set();
+    set.add(cb);
+    this.removalListeners.set(crdName, set);
+    return () => {
+      set.delete(cb);
+      if (set.size === 0) this.removalListeners.delete(crdName);
+    };
   }
 
   crd(crdName: string): CrdServing | undefined {

@@ -133,6 +133,7 @@ export async function startWatch(ctx: ApiContext, p: WatchParams): Promise<Async
   if (timeoutS > 0) timers.push(setTimeout(() => queue.end(), timeoutS * 1000));
   if (bookmarks) timers.push(setInterval(() => queue.push(bookmark()), ctx.bookmarkIntervalMs));
   const onAbort = () => queue.end();
+  const stopCrdListener = served.crd ? ctx.registry.onCrdRemoved(served.crd.serving.crdName, () => queue.end()) : () => {};
   p.signal.addEventListener('abort', onAbort, { once: true });
   if (p.signal.aborted) queue.end();
   void watcher.ended.then((err: BerthError | null) => {
@@ -142,6 +143,7 @@ export async function startWatch(ctx: ApiContext, p: WatchParams): Promise<Async
   queue.onClose(() => {
     for (const t of timers) clearTimeout(t);
     p.signal.removeEventListener('abort', onAbort);
+    stopCrdListener();
     watcher.close();
   });
   return queue;

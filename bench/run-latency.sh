@@ -33,7 +33,7 @@ measure() {
 }
 
 # berth: a real daemon on scratch dirs, the built CLI as users run it.
-"${berth[@]}" server --data-dir "$work/berth" --run-dir "$work/run" --socket "$work/b.sock" --log-level warn 2>"$work/server.log" &
+"${berth[@]}" server --data-dir "$work/berth" --run-dir "$work/run" --socket "$work/b.sock" --api-port 0 --kubeconfig "$work/kubeconfig.yaml" --log-level warn 2>"$work/server.log" &
 server_pid=$!
 for _ in $(seq 100); do [ -S "$work/b.sock" ] && break; sleep 0.1; done
 export BERTH_HOST="unix://$work/b.sock"

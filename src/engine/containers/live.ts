@@ -21,11 +21,16 @@ export interface Live {
   startPromise: Promise<void> | null;
   /** True when the runtime is known to hold no container for this id (saves a `runtime state` call per start). */
   runtimeGone: boolean;
+  /**
+   * True when this daemon created the runtime container (under conmon) and has seen no exit or
+   * delete since: it is known to wait in "created" for start, so start needs no `runtime state`.
+   */
+  runtimeCreated: boolean;
   removing: boolean;
 }
 
 export function newLive(rec: ContainerRecord, runtimeGone: boolean): Live {
-  return { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, pendingExit: null, startPromise: null, runtimeGone, removing: false };
+  return { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, pendingExit: null, startPromise: null, runtimeGone, runtimeCreated: false, removing: false };
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

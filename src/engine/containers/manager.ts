@@ -167,6 +167,7 @@ export class Manager implements ContainerManager {
   private async ensureRuntimeContainer(l: Live): Promise<void> {
     const id = l.rec.info.id;
     const rt = this.rt(l);
+    if (l.runtimeCreated && fs.existsSync(path.join(this.bundle(id), 'attach'))) return;
     const st = l.runtimeGone ? null : await rt.state(id);
     if (st && st.status === 'created' && fs.existsSync(path.join(this.bundle(id), 'attach'))) return;
     if (st) await rt.delete(id, true);
@@ -184,6 +185,7 @@ export class Manager implements ContainerManager {
       tty: !!opts.tty, stdin: !!opts.openStdin, leaveStdinOpen: !opts.stdinOnce,
     });
     l.rec.info.state.pid = pid;
+    l.runtimeCreated = true;
     this.exitWatcher.watch(id, (code) => this.onExit(id, code));
   }
 
@@ -199,6 +201,7 @@ export class Manager implements ContainerManager {
 
   private async handleExit(l: Live, code: number): Promise<void> {
     const id = l.rec.info.id;
+    l.runtimeCreated = false;
     let oom = false;
     try {
       oom = (await this.o.kit.oomKilled(l.rec.cgroupsPath)) || fs.existsSync(path.join(this.runDir(id), 'oom'));
@@ -283,6 +286,7 @@ export class Manager implements ContainerManager {
       await rt.start(id);
     } catch (err) {
       l.starting = false;
+      l.runtimeCreated = false;
       const e = asBerthError(err);
       this.exitWatcher.unwatch(id);
       await rt.delete(id, true).catch(() => undefined);
@@ -426,7 +430,10 @@ export class Manager implements ContainerManager {
       setState(l, { status: 'removing' });
       this.exitWatcher.unwatch(id);
       this.execs.containerStopped(id);
-      await this.rt(l).delete(id, true);
+      l.runtimeCreated = false;
+      // The exit handler already deleted the runtime container when it saw the exit.
+      if (!l.runtimeGone) await this.rt(l).delete(id, true);
+      l.runtimeGone = true;
       await this.o.snapshots.remove(id);
       fs.rmSync(this.dir(id), { recursive: true, force: true });
       fs.rmSync(this.runDir(id), { recursive: true, force: true });

@@ -4,6 +4,7 @@
  * src/engine/containers/types.ts and src/engine/images/types.ts that the mapping needs; the
  * engine's own objects satisfy them structurally, which the server's typecheck proves.
  */
+import type { ImageConfig } from '../oci/types.js';
 
 export interface RestartPolicySpec { name: 'no' | 'on-failure' | 'always' | 'unless-stopped'; maximumRetryCount?: number }
 
@@ -80,25 +81,8 @@ export interface ContainerView {
   cgroupPath: string;
 }
 
-export interface ImageConfigView {
-  architecture: string;
-  os: string;
-  created?: string;
-  author?: string;
-  config?: {
-    User?: string;
-    ExposedPorts?: Record<string, object>;
-    Env?: string[];
-    Entrypoint?: string[] | null;
-    Cmd?: string[] | null;
-    Volumes?: Record<string, object>;
-    WorkingDir?: string;
-    Labels?: Record<string, string>;
-    StopSignal?: string;
-  };
-  rootfs: { type: 'layers'; diff_ids: string[] };
-  history?: Array<{ created?: string; created_by?: string; author?: string; comment?: string; empty_layer?: boolean }>;
-}
+/** The image config as stored (OCI image-spec config.json). */
+export type ImageConfigView = ImageConfig;
 
 export interface ImageView {
   id: string;

@@ -42,3 +42,24 @@ export interface DockerArchiveEntry {
   RepoTags: string[] | null;
   Layers: string[];
 }
+
+/** The OCI image config (image-spec config.json), the parts berth reads. */
+export interface ImageConfig {
+  architecture: string;
+  os: string;
+  created?: string;
+  author?: string;
+  config?: {
+    User?: string;
+    ExposedPorts?: Record<string, object>;
+    Env?: string[];
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    Volumes?: Record<string, object>;
+    WorkingDir?: string;
+    Labels?: Record<string, string>;
+    StopSignal?: string;
+  };
+  rootfs: { type: 'layers'; diff_ids: string[] };
+  history?: Array<{ created?: string; created_by?: string; author?: string; comment?: string; empty_layer?: boolean }>;
+}

@@ -5,27 +5,10 @@
  * A layer snapshot is keyed by its "chainID" (OCI image spec: chainID(L0)=diffID(L0),
  * chainID(Ln)=sha256(chainID(Ln-1) + " " + diffID(Ln))).
  */
+import type { ImageConfig } from '../../api/oci/types.js';
 
-/** The OCI image config (image-spec config.json), the parts berth reads. */
-export interface ImageConfig {
-  architecture: string;
-  os: string;
-  created?: string;
-  author?: string;
-  config?: {
-    User?: string;
-    ExposedPorts?: Record<string, object>;
-    Env?: string[];
-    Entrypoint?: string[] | null;
-    Cmd?: string[] | null;
-    Volumes?: Record<string, object>;
-    WorkingDir?: string;
-    Labels?: Record<string, string>;
-    StopSignal?: string;
-  };
-  rootfs: { type: 'layers'; diff_ids: string[] };
-  history?: Array<{ created?: string; created_by?: string; author?: string; comment?: string; empty_layer?: boolean }>;
-}
+/** The OCI image config (image-spec config.json) is a wire type: it lives in src/api/oci. */
+export type { ImageConfig };
 
 export interface ImageRecord {
   id: string; // sha256:<config digest hex>

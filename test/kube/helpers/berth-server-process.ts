@@ -30,7 +30,10 @@ export interface BerthServerOptions {
   datastoreEndpoint?: string;
   /** Run the built daemon (dist/cmd/main.js, as the `berth` launcher does) instead of the sources under tsx. */
   built?: boolean;
+  /** `berth server` flags beyond the defaults. */
   extraArgs?: string[];
+  /** Node flags for the daemon (e.g. --heapsnapshot-signal for the RSS benchmark). */
+  nodeArgs?: string[];
 }
 
 const exited = (p: ChildProcess) =>
@@ -45,7 +48,7 @@ export async function startBerthServer(dir: string, opts: BerthServerOptions = {
   const logFile = path.join(dir, 'server.log');
   const out = fs.openSync(logFile, 'a');
   const entry = opts.built ? ['--enable-source-maps', path.join(repoRoot, 'dist/cmd/main.js')] : ['--import', 'tsx', path.join(repoRoot, 'src/cmd/main.ts')];
-  const proc = spawn(process.execPath, [...entry, 'server',
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, 'server',
     '--data-dir', path.join(dir, 'data'), '--run-dir', path.join(dir, 'run'), '--socket', path.join(dir, 'b.sock'),
     '--api-port', '0', '--kubeconfig', kubeconfig,
     ...(opts.datastoreEndpoint ? ['--datastore-endpoint', opts.datastoreEndpoint] : []),

@@ -53,17 +53,17 @@ try {
       if (k >= KEYS) continue;
       const key = `/registry/bench/k${k}`;
       const cur = live.get(k);
-      written++;
+      const mine = ++written;
       if (!cur) live.set(k, await kv.create(key, VALUE));
       else if (n % 10 === 9) {
         await kv.delete(key, cur.modRevision);
         live.set(k, null);
       } else live.set(k, await kv.update(key, VALUE, cur.modRevision));
-      if (written % 10_000 === 0) {
+      if (mine % 10_000 === 0) {
         const b = storeBytes(file);
         peak = Math.max(peak, b);
-        if (written % 100_000 === 0) {
-          samples.push(`${written.toLocaleString('en')} writes: ${MiB(b)} MiB (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        if (mine % 100_000 === 0) {
+          samples.push(`${mine.toLocaleString('en')} writes: ${MiB(b)} MiB (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
           console.error(samples[samples.length - 1]);
         }
       }
@@ -77,9 +77,11 @@ try {
   // What the background compactor does next anyway, run now to see where the file settles.
   await (kv as unknown as { compactNow(): Promise<void> }).compactNow();
   const after = storeBytes(file);
+  const part = (suffix: string) => (fs.existsSync(file + suffix) ? MiB(fs.statSync(file + suffix).size) : '0');
+  const parts = `db ${part('')} + WAL ${part('-wal')} + shm ${part('-shm')} MiB`;
   console.log(`\nSQLite file size under ${WRITES.toLocaleString('en')} writes (${KEYS} keys, 1 KiB values, ${WORKERS} writers), ${new Date().toISOString()}, ${os.cpus().length} CPUs`);
   for (const s of samples) console.log(`  ${s}`);
-  console.log(`peak ${MiB(peak)} MiB; at the end ${MiB(before)} MiB, after one more compaction ${MiB(after)} MiB; ${(WRITES / secs).toFixed(0)} writes/s; revision ${await kv.currentRevision()}`);
+  console.log(`peak ${MiB(peak)} MiB; at the end ${MiB(before)} MiB, after one more compaction ${MiB(after)} MiB (${parts}); ${(WRITES / secs).toFixed(0)} writes/s; revision ${await kv.currentRevision()}`);
   console.log(`uncompacted, the history alone would be ~${MiB(WRITES * 2 * VALUE.length)} MiB (value + old value per write)`);
 } finally {
   await kv.close();

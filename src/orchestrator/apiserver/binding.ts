@@ -9,6 +9,7 @@ import { kubeBadRequest, kubeConflict, kubeInvalid } from './kube-errors.js';
 import { deepClone, isPlainObject, nowTimestamp } from './object-meta.js';
 import { writeUpdate } from './writes.js';
 import { isBerthError } from '../../base/errors.js';
+import { conflictBackoff, CONFLICT_RETRY_LIMIT } from './conflict-retry.js';
 
 export async function bindPod(ctx: ApiContext, pods: Served, namespace: string, podName: string | undefined, body: unknown, opts: WriteOptions): Promise<object> {
   const binding = isPlainObject(body) ? body : {};
@@ -37,7 +38,10 @@ export async function bindPod(ctx: ApiContext, pods: Served, namespace: string, 
       await writeUpdate(ctx, pods, { ...pod }, current.obj, current.modRevision, { ...opts, unknownFieldsChecked: true }, 'binding');
       return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
     } catch (err) {
-      if (attempt < 5 && isBerthError(err, 'Conflict') && !(err.message.includes('already assigned'))) continue;
+      if (attempt < CONFLICT_RETRY_LIMIT && isBerthError(err, 'Conflict') && !(err.message.includes('already assigned'))) {
+        await conflictBackoff(attempt);
+        continue;
+      }
       throw err;
     }
   }

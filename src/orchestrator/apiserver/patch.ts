@@ -10,6 +10,7 @@ import type { ApiContext, WriteOptions } from './context.js';
 import type { Served } from './registry.js';
 import { apiVersionOf } from './admission.js';
 import { createObject, writeUpdate } from './writes.js';
+import { conflictBackoff, CONFLICT_RETRY_LIMIT } from './conflict-retry.js';
 import { checkClientFields } from './admission.js';
 import { kubeApplyConflict, kubeBadRequest, kubeConflict, kubeInvalid, kubeNotFound, kubeUnsupportedMediaType } from './kube-errors.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, serverSideApply, type OpenApiSchema } from './machinery.js';
@@ -93,7 +94,10 @@ export async function patchObject(ctx: ApiContext, served: Served, namespace: st
       const obj = await writeUpdate(ctx, served, patched, current.obj, current.modRevision, type === 'apply' ? { ...opts, managedFieldsDone: true } : opts, subresource);
       return { obj, created: false };
     } catch (err) {
-      if (attempt < 8 && pinned === undefined && isBerthError(err, 'Conflict') && !(err.details?.status as { details?: { causes?: unknown } } | undefined)?.details?.causes) continue;
+      if (attempt < CONFLICT_RETRY_LIMIT && pinned === undefined && isBerthError(err, 'Conflict') && !(err.details?.status as { details?: { causes?: unknown } } | undefined)?.details?.causes) {
+        await conflictBackoff(attempt);
+        continue;
+      }
       throw err;
     }
   }

@@ -12,6 +12,7 @@ import { writeUpdate } from './writes.js';
 import { applyJsonPatch, applyMergePatch } from './machinery.js';
 import { decodePatch, type PatchType } from './patch.js';
 import { isBerthError } from '../../base/errors.js';
+import { conflictBackoff, CONFLICT_RETRY_LIMIT } from './conflict-retry.js';
 
 function getPath(o: unknown, path: string): unknown {
   let cur: unknown = o;
@@ -78,7 +79,10 @@ export async function writeScale(ctx: ApiContext, served: Served, namespace: str
       const stored = await writeUpdate(ctx, served, updated, current.obj, current.modRevision, opts, 'scale');
       return toScale(served, stored);
     } catch (err) {
-      if (attempt < 5 && isBerthError(err, 'Conflict') && !(meta.resourceVersion)) continue;
+      if (attempt < CONFLICT_RETRY_LIMIT && isBerthError(err, 'Conflict') && !(meta.resourceVersion)) {
+        await conflictBackoff(attempt);
+        continue;
+      }
       throw err;
     }
   }

@@ -9,6 +9,7 @@ import type { Served } from './registry.js';
 import { BUILTIN_RESOURCES } from '../../api/k8s/resources/index.js';
 import { checkClientFields, prepareCreate, prepareUpdate } from './admission.js';
 import { kubeBadRequest, kubeConflict, kubeForbidden, kubeInvalid, kubeNotFound } from './kube-errors.js';
+import { conflictBackoff, CONFLICT_RETRY_LIMIT } from './conflict-retry.js';
 import { deepClone, deepEqual, generateNameSuffix, isPlainObject, nowTimestamp, type KObject } from './object-meta.js';
 import { isBerthError } from '../../base/errors.js';
 import { crdServing } from './crd-definition.js';
@@ -175,7 +176,10 @@ export async function deleteObject(ctx: ApiContext, served: Served, namespace: s
       return await deleteOnce(ctx, served, current.obj, current.modRevision, options, opts);
     } catch (err) {
       // A concurrent writer moved the object: re-read and decide again (kube retries deletes too).
-      if (attempt < 5 && isBerthError(err, 'Conflict') && !options.preconditions?.resourceVersion) continue;
+      if (attempt < CONFLICT_RETRY_LIMIT && isBerthError(err, 'Conflict') && !options.preconditions?.resourceVersion) {
+        await conflictBackoff(attempt);
+        continue;
+      }
       throw err;
     }
   }

@@ -15,6 +15,8 @@ export interface ApiContext {
   bookmarkIntervalMs: number;
   /** Events a watch may hold for a client that is not reading before it is cut off. */
   maxQueuedWatchEvents: number;
+  /** The key that signs and checks service account tokens (service-account-token.ts). */
+  tokenKey: { get(): Promise<Buffer> };
 }
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';

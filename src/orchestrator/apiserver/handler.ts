@@ -19,6 +19,7 @@ import { apiVersionOf } from './admission.js';
 import { toScale, writeScale } from './scale.js';
 import { evictPod } from './eviction.js';
 import { bindPod } from './binding.js';
+import { requestToken } from './service-account-token.js';
 import { answerReview } from './reviews.js';
 import { componentStatuses } from './component-status.js';
 import { openapiV2Doc, openapiV3Doc, openapiV3Root } from './openapi.js';
@@ -201,6 +202,10 @@ async function handleResource(ctx: ApiContext, req: ApiRequest, t: Extract<Retur
     if (req.method !== 'POST') throw kubeMethodNotAllowed('the server does not allow this method on the requested resource');
     const opts = writeOptions(req);
     return ok(await evictPod(ctx, served, namespace!, name, req.body, opts), 201);
+  }
+  if (sub === 'token' && info.group === '' && info.plural === 'serviceaccounts') {
+    if (req.method !== 'POST') throw kubeMethodNotAllowed('the server does not allow this method on the requested resource');
+    return ok(await requestToken(ctx, ctx.tokenKey, served, namespace!, name, req.body, writeOptions(req)), 201);
   }
   throw new BerthError('NotImplemented', `${qualifiedResource(info.group, info.plural)}/${sub} is not served by the API server itself (it belongs to the node agent)`, {
     details: { status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `${info.plural}/${sub} is not supported yet`, reason: 'MethodNotAllowed', code: 405 } },

@@ -15,6 +15,7 @@ import { GarbageCollector } from './gc.js';
 import { handleRequest } from './handler.js';
 import { createObject } from './writes.js';
 import { crdServing } from './crd-definition.js';
+import { authenticateServiceAccountToken, TokenKey } from './service-account-token.js';
 
 export type { ApiServer, ApiRequest, ApiResponse, UserInfo, WatchEventObject } from './types.js';
 
@@ -46,6 +47,7 @@ export async function createApiServer(opts: CreateApiServerOptions): Promise<Api
     kickGc: () => gc?.kick(),
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 30_000,
     maxQueuedWatchEvents: opts.maxQueuedWatchEvents ?? 10_000,
+    tokenKey: new TokenKey({ kv: opts.kv }),
   };
   await loadCrds(ctx);
   await bootstrap(ctx, opts.apiPort ?? 6443);
@@ -56,6 +58,10 @@ export async function createApiServer(opts: CreateApiServerOptions): Promise<Api
     async handle(req: ApiRequest): Promise<ApiResponse> {
       if (closed) throw asBerthError(new Error('the API server is shut down'));
       return handleRequest(ctx, req);
+    },
+    async authenticateToken(token: string) {
+      if (closed) return null;
+      return authenticateServiceAccountToken(ctx, ctx.tokenKey, token);
     },
     async close(): Promise<void> {
       closed = true;

@@ -44,6 +44,12 @@ export interface WatchEventObject { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BO
 
 export interface ApiServer {
   handle(req: ApiRequest): Promise<ApiResponse>;
+  /**
+   * The user a bearer token stands for if the apiserver issued it (service account tokens from
+   * serviceaccounts/<name>/token), else null. The transport asks only about tokens it does not
+   * know itself. Optional: an ApiServer without tokens of its own leaves it out.
+   */
+  authenticateToken?(token: string): Promise<UserInfo | null>;
   /** Background work (GC of dependents, namespace finalization, compaction hooks) stops. */
   close(): Promise<void>;
 }

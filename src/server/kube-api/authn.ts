@@ -1,12 +1,13 @@
 /**
  * Who is calling: a client certificate signed by the cluster CA (CN = user name, each O = a group),
- * or else a bearer token from the token file. Like kube-apiserver's union authenticator, the first
+ * or else a bearer token from the token file, or else a token the apiserver issued itself (service
+ * account tokens, checked by ApiServer.authenticateToken). Like kube-apiserver's union authenticator, the first
  * method that succeeds wins; if none does the request is anonymous and the caller answers 401.
  * Every authenticated user also gets the group system:authenticated.
  */
 import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { UserInfo } from '../../orchestrator/apiserver/types.js';
+import type { ApiServer, UserInfo } from '../../orchestrator/apiserver/types.js';
 import type { TokenFile } from './tokens.js';
 
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
@@ -50,4 +51,12 @@ export function authenticate(req: http.IncomingMessage, tokens: TokenFile): User
     if (fromToken) return withAuthenticated(fromToken);
   }
   return null;
+}
+
+/** A bearer token the apiserver itself issued (a service account token), or null. */
+export async function apiServerTokenUser(req: http.IncomingMessage, apiServer: Pick<ApiServer, 'authenticateToken'>): Promise<UserInfo | null> {
+  const token = bearerToken(req);
+  if (!token || !apiServer.authenticateToken) return null;
+  const user = await apiServer.authenticateToken(token);
+  return user ? withAuthenticated(user) : null;
 }

@@ -10,7 +10,7 @@ import https from 'node:https';
 import type http from 'node:http';
 import type { ApiRequest, ApiServer } from '../../orchestrator/apiserver/types.js';
 import { BerthError } from '../../base/errors.js';
-import { authenticate } from './authn.js';
+import { apiServerTokenUser, authenticate } from './authn.js';
 import { decodeObject, decodePatch, MAX_BODY_BYTES, readBody } from './body.js';
 import { impersonate } from './impersonation.js';
 import { sendObject, sendStatus, sendWatch } from './respond.js';
@@ -80,7 +80,7 @@ export function createKubeHttpsServer(o: KubeHttpsOptions): { server: https.Serv
     const head = req.method === 'HEAD';
     void (async () => {
       try {
-        const authenticated = authenticate(req, o.tokens);
+        const authenticated = authenticate(req, o.tokens) ?? (await apiServerTokenUser(req, o.apiServer));
         if (!authenticated) throw new BerthError('Unauthenticated', 'Unauthorized');
         const user = impersonate(req, authenticated);
         const method = req.method ?? '';

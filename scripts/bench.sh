@@ -6,3 +6,7 @@ bash scripts/setup.sh
 bash bench/run-latency.sh
 node --import tsx bench/storage-bench.ts
 node --import tsx bench/kube-api-bench.ts
+node --import tsx bench/kube-watch-fanout-bench.ts
+node --import tsx bench/kube-fixed-rate-bench.ts
+node --import tsx bench/kube-idle-rss-bench.ts
+node --import tsx bench/storage-size-bench.ts

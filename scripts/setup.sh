@@ -59,5 +59,25 @@ if [ ! -f .cache/built ] || [ -n "$(find src tsconfig.json -newer .cache/built -
   rm -rf dist
   npx --no-install tsc -p tsconfig.json
   cp -r src/engine/runtime/assets dist/engine/runtime/ 2>/dev/null || true
+  # The CLI starts on every command: its client side becomes one file (fewer module loads),
+  # replacing tsc's dist/cmd/main.js. The server side and the modules it shares with the client
+  # (classes checked with instanceof) stay tsc's files, imported by relative path.
+  node --input-type=module - <<'JS' >&2 || echo "berth setup: CLI bundle skipped (tsc output kept)" >&2
+import path from 'node:path';
+import { build } from 'esbuild';
+const cmd = path.resolve('src/cmd');
+const shared = new Set(['args.js', 'client-errors.js', 'command.js', 'commands/server.js', 'commands/datastore.js', 'commands/kubeconfig.js']);
+await build({
+  // Splitting keeps each command's code (and node:http) loaded only when that command runs.
+  entryPoints: ['src/cmd/main.ts'], outdir: 'dist/cmd', entryNames: '[name]', chunkNames: 'cli-[name]-[hash]', allowOverwrite: true,
+  bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error',
+  plugins: [{ name: 'keep-shared', setup(b) {
+    b.onResolve({ filter: /\.js$/ }, (a) => {
+      const rel = path.relative(cmd, path.resolve(a.resolveDir, a.path)).split(path.sep).join('/');
+      return shared.has(rel) ? { path: `./${rel}`, external: true } : undefined;
+    });
+  } }],
+});
+JS
 fi
 touch .cache/built .cache/ready

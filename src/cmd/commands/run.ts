@@ -67,12 +67,16 @@ const startOrExit = (client: DaemonClient, id: string, autoRemove: boolean) => l
  */
 async function runAttached(client: DaemonClient, id: string, opts: { tty: boolean; interactive: boolean; autoRemove: boolean; start: boolean }): Promise<number> {
   let hijacked: { socket: import('node:net').Socket; tty: boolean } | undefined;
+  // The wait goes out beside the attach (both must be in place before start, neither needs the
+  // other), so the daemon's attach work and this round trip overlap.
+  const waiting = openWait(client, id, opts.autoRemove ? 'removed' : 'next-exit');
+  waiting.catch(() => undefined); // awaited below unless the attach failed first
   const attachFailed = await launchStep(client, id, opts.autoRemove, async () => {
     hijacked = await client.hijack(`/containers/${id}/attach`, { query: { stream: true, stdin: opts.interactive, stdout: true, stderr: true } });
   });
   if (attachFailed !== undefined || !hijacked) return attachFailed ?? 125;
   const { socket, tty } = hijacked;
-  const waited = await openWait(client, id, opts.autoRemove ? 'removed' : 'next-exit');
+  const waited = await waiting;
   const restoreTerminal = opts.tty && opts.interactive ? rawTerminal() : () => {};
   const stopSignals = opts.tty ? () => {} : proxySignals(client, id);
   let stopResize = () => {};

@@ -26,11 +26,17 @@ export interface Live {
    * delete since: it is known to wait in "created" for start, so start needs no `runtime state`.
    */
   runtimeCreated: boolean;
+  /**
+   * The runtime container being created ahead of attach/start (kicked off right after create, so
+   * conmon and `runtime create` overlap the client's next requests); attach, start and remove wait
+   * for it. Its failure is dropped: the next attach/start creates again and reports the error.
+   */
+  preparing: Promise<void> | null;
   removing: boolean;
 }
 
 export function newLive(rec: ContainerRecord, runtimeGone: boolean): Live {
-  return { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, pendingExit: null, startPromise: null, runtimeGone, runtimeCreated: false, removing: false };
+  return { rec, waiters: [], exitListeners: [], backoff: new Backoff(), restartTimer: null, starting: false, pendingExit: null, startPromise: null, runtimeGone, runtimeCreated: false, preparing: null, removing: false };
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

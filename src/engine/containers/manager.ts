@@ -149,8 +149,11 @@ export class Manager implements ContainerManager {
     try {
       const rec = await buildContainer({ snapshots: this.o.snapshots, kit: this.o.kit, log: this.log }, { id, name, dir, options, image, onPrepared: () => (prepared = true) });
       saveRecord(this.o.root, rec);
-      this.live.set(id, newLive(rec, true));
+      const l = newLive(rec, true);
+      this.live.set(id, l);
       this.emit('create', id);
+      // After this call's reply is on its way (setImmediate), not before it.
+      setImmediate(() => this.prepareAhead(l));
       return this.inspect(id);
     } catch (err) {
       if (prepared) await this.o.snapshots.remove(id).catch((e: unknown) => this.log(`cleanup of ${id}: ${String(e)}`));
@@ -163,8 +166,41 @@ export class Manager implements ContainerManager {
 
   // ---- runtime container under conmon --------------------------------------------------------
 
+  /**
+   * Creates the runtime container of a just-created container in the background: a client that
+   * creates a container almost always attaches and starts it next, and conmon plus `runtime
+   * create` is the longest step of a start. A failure is only logged: the
+   * attach/start that follows runs ensureRuntimeContainer again and reports it.
+   */
+  private prepareAhead(l: Live): void {
+    if (this.closed || l.removing || l.preparing || l.runtimeCreated || l.startPromise || l.rec.info.state.status !== 'created' || this.live.get(l.rec.info.id) !== l) return;
+    const p = this.createRuntimeContainer(l).catch((err: unknown) => {
+      this.log(`container ${l.rec.info.id.slice(0, 12)}: early runtime create failed (retried at start): ${String(err)}`);
+    });
+    this.trackPreparing(l, p);
+  }
+
   /** Makes sure a fresh runtime container (crun/runc `create` under conmon) waits for `start`. */
   private async ensureRuntimeContainer(l: Live): Promise<void> {
+    // One creation at a time per container: an early one in flight is waited for, then reused.
+    while (l.preparing) await l.preparing;
+    const p = this.createRuntimeContainer(l);
+    this.trackPreparing(l, p);
+    await p;
+  }
+
+  private trackPreparing(l: Live, p: Promise<void>): void {
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    l.preparing = settled;
+    void settled.then(() => {
+      if (l.preparing === settled) l.preparing = null;
+    });
+  }
+
+  private async createRuntimeContainer(l: Live): Promise<void> {
     const id = l.rec.info.id;
     const rt = this.rt(l);
     if (l.runtimeCreated && fs.existsSync(path.join(this.bundle(id), 'attach'))) return;
@@ -241,10 +277,13 @@ export class Manager implements ContainerManager {
       }, delay);
       return;
     }
-    this.persist(l);
     if (l.rec.info.options.autoRemove) {
+      // No "exited" record first: the removal supersedes it at once, and a crash before the removal
+      // is safe (recovery finds the exit file and runs this handler again, removal included).
       await this.removeInternal(l, true).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: auto-remove failed: ${String(err)}`));
+      return;
     }
+    this.persist(l);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -365,6 +404,9 @@ export class Manager implements ContainerManager {
     this.assertOpen();
     const l = this.get(ref);
     const sig = parseSignal(signal, 'SIGKILL');
+    // The process may already run (and be seen running) while `runtime start` returns: a kill
+    // sent then is meant for it, so it waits for the start instead of failing.
+    if (l.startPromise) await l.startPromise.catch(() => undefined);
     if (!isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
     // Docker: an explicit kill counts as a manual stop for restart policies.
     l.rec.manuallyStopped = true;
@@ -420,6 +462,7 @@ export class Manager implements ContainerManager {
     if (l.restartTimer) clearTimeout(l.restartTimer);
     l.restartTimer = null;
     if (l.startPromise && !fromExit) await l.startPromise.catch(() => undefined);
+    while (l.preparing) await l.preparing;
     const exitCode = l.rec.info.state.exitCode;
     try {
       if (isUp(l)) {

@@ -27,7 +27,7 @@ import { generateName, newId, validateName } from './names.js';
 import { namespacesOf, psTable } from './proc-info.js';
 import { shouldRestart } from './restart-policy.js';
 import { parseSignal } from './signals.js';
-import { containerDir, loadRecords, saveRecord } from './store.js';
+import { containerDir, loadRecords, RECORD_FILE, saveRecord } from './store.js';
 
 export interface ManagerOptions {
   root: string;
@@ -105,7 +105,7 @@ export class Manager implements ContainerManager {
   }
 
   private persist(l: Live): void {
-    if (l.removing && !fs.existsSync(this.dir(l.rec.info.id))) return;
+    if (l.removing && !fs.existsSync(path.join(this.dir(l.rec.info.id), RECORD_FILE))) return;
     saveRecord(this.o.root, l.rec);
   }
 
@@ -477,10 +477,9 @@ export class Manager implements ContainerManager {
       // The exit handler already deleted the runtime container when it saw the exit.
       if (!l.runtimeGone) await this.rt(l).delete(id, true);
       l.runtimeGone = true;
-      await this.o.snapshots.remove(id);
-      fs.rmSync(this.dir(id), { recursive: true, force: true });
-      fs.rmSync(this.runDir(id), { recursive: true, force: true });
-      removeExitFile(this.exitDir, id);
+      // The record goes first: from here on the container is gone, and a crash before its files
+      // are removed leaves a record-less directory, which the next start removes with its snapshot.
+      fs.rmSync(path.join(this.dir(id), RECORD_FILE), { force: true });
     } catch (err) {
       l.removing = false;
       setState(l, { status: 'dead', error: asBerthError(err).message });
@@ -491,6 +490,20 @@ export class Manager implements ContainerManager {
     this.live.delete(id);
     for (const w of l.waiters.splice(0)) w.resolve({ exitCode: l.rec.info.state.exitCode ?? exitCode });
     for (const f of l.exitListeners.splice(0)) f();
+    // The files go right after the answers to the waiters are on their way (setImmediate runs
+    // before this daemon reads another request, so a following `rmi` sees the snapshot gone).
+    setImmediate(() => void this.removeFiles(id));
+  }
+
+  private async removeFiles(id: string): Promise<void> {
+    try {
+      await this.o.snapshots.remove(id);
+      fs.rmSync(this.dir(id), { recursive: true, force: true });
+      fs.rmSync(this.runDir(id), { recursive: true, force: true });
+      removeExitFile(this.exitDir, id);
+    } catch (err) {
+      this.log(`container ${id.slice(0, 12)}: removing its files failed (retried at the next start): ${String(err)}`);
+    }
   }
 
   wait(ref: string, condition: WaitCondition = 'not-running'): Promise<{ exitCode: number; error?: string }> {

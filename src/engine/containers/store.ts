@@ -17,7 +17,8 @@ export interface ContainerRecord {
   cgroupsPath: string;
 }
 
-const FILE = 'config.v1.json';
+export const RECORD_FILE = 'config.v1.json';
+const FILE = RECORD_FILE;
 
 export function containerDir(root: string, id: string): string {
   return path.join(root, id);

@@ -10,7 +10,7 @@ runs="${RUNS:-20}"
 warm=3
 # BERTH_CMD overrides the berth binary (e.g. "node /other/build/cmd/main.js"); otherwise the
 # project's setup builds dist/ and applies the host fixes, as the ./berth launcher does.
-if [ -n "${BERTH_CMD:-}" ]; then read -r -a berth <<<"$BERTH_CMD"; bash scripts/host-fixes.sh; else bash scripts/setup.sh >/dev/null; berth=(node "$root/dist/cmd/main.js"); fi
+if [ -n "${BERTH_CMD:-}" ]; then read -r -a berth <<<"$BERTH_CMD"; bash scripts/host-fixes.sh; else bash scripts/setup.sh >/dev/null; berth=("$root/berth"); fi  # the launcher, as users run berth
 work="$(mktemp -d /tmp/berth-bench.XXXXXX)"
 server_pid=""
 cleanup() {

@@ -4,7 +4,7 @@
       "target_name": "berth_native",
       "sources": ["berth_native.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "libraries": ["-lpthread"]
+      "libraries": ["-lpthread", "-lseccomp"]
     }
   ]
 }

@@ -16,7 +16,7 @@ fi
 
 # Debian packages berth drives (see ARCHITECTURE.md "Reuse real plumbing").
 packages=(crun runc conmon catatonit tini containernetworking-plugins nftables iptables iproute2
-  skopeo umoci busybox-static podman etcd-server etcd-client python3 make g++ ca-certificates openssl unzip util-linux procps)
+  skopeo umoci busybox-static podman etcd-server etcd-client python3 make g++ ca-certificates openssl unzip util-linux procps libseccomp-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -50,7 +50,7 @@ if [ ! -d node_modules ] || [ "$(cat .cache/npm-lock.sum 2>/dev/null)" != "$lock
 fi
 
 # The build: TypeScript to dist/, the native addon to native/build/.
-if [ ! -f native/build/Release/berth_native.node ] || [ native/berth_native.c -nt native/build/Release/berth_native.node ]; then
+if [ ! -f native/build/Release/berth_native.node ] || [ native/berth_native.c -nt native/build/Release/berth_native.node ] || [ native/binding.gyp -nt native/build/Release/berth_native.node ]; then
   echo "berth setup: building the native addon" >&2
   (cd native && npx --no-install node-gyp rebuild --silent >&2)
 fi

@@ -20,6 +20,8 @@ export interface BerthNative {
    * written are sent raw. Wrap the fd with `new net.Socket({ fd })`.
    */
   seqpacketBridge(path: string): number;
+  /** BPF program (struct sock_filter[]) for a seccomp section flattened to lines; see precompile.ts. */
+  seccompCompile(text: string): Buffer;
 }
 
 export const MountFlags = {

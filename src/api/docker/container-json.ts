@@ -103,6 +103,9 @@ export function containerInspectJson(c: ContainerView): Record<string, unknown> 
     ExecIDs: null,
     HostConfig: { ...hostConfigJson(c.options), Runtime: c.runtime, CgroupParent: c.cgroupPath },
     GraphDriver: { Name: 'overlay', Data: { MergedDir: c.rootfs } },
+    // berth's own view, beyond Docker's shape (clients ignore unknown keys): the namespaces of the
+    // running process, its cgroup, every mount of the runtime spec, and the OCI spec itself.
+    Berth: { Namespaces: c.namespaces ?? {}, CgroupPath: c.cgroupPath, Mounts: c.mounts ?? [], OCISpec: c.ociSpec ?? null },
     Mounts: [],
     Config: {
       Hostname: c.config.hostname,

@@ -79,6 +79,9 @@ export interface ContainerView {
   rootfs: string;
   logPath: string;
   cgroupPath: string;
+  namespaces?: Record<string, string>;
+  mounts?: Array<{ type: string; source: string; destination: string; options: string[] }>;
+  ociSpec?: unknown;
 }
 
 /** The image config as stored (OCI image-spec config.json). */

@@ -3,7 +3,7 @@
  * real spec builder and cgroup readers. Call `recover()` after opening to adopt containers left by
  * an earlier daemon.
  */
-import { buildSpec, buildExecProcess, readStats, readPids, oomKilled, specToJson, processToJson } from '../runtime/index.js';
+import { buildSpec, buildExecProcess, readStats, readPids, oomKilled, specToJson, processToJson, precompiledSeccomp } from '../runtime/index.js';
 import type { RuntimeName } from '../runtime/index.js';
 import type { ImageService, Snapshotter } from '../images/types.js';
 import type { RuntimeKit } from './kit.js';
@@ -18,7 +18,7 @@ export async function openContainerManager(opts: {
   runtime: RuntimeName;
   logger?: (msg: string) => void;
 }): Promise<ContainerManager> {
-  const kit = { buildSpec, buildExecProcess, readStats, readPids, oomKilled, specToJson, processToJson } as unknown as RuntimeKit;
+  const kit = { buildSpec, buildExecProcess, readStats, readPids, oomKilled, specToJson, processToJson, precompiledSeccomp } as unknown as RuntimeKit;
   return new Manager({ ...opts, kit });
 }
 

@@ -38,4 +38,6 @@ export interface RuntimeKit {
   /** JSON for config.json / process.json that keeps 64-bit rlimits exact ("unlimited" = 2^64-1). */
   specToJson(spec: OciSpecShape, indent?: number): string;
   processToJson(process: unknown, indent?: number): string;
+  /** Base64 BPF of a spec's seccomp section for crun's run.oci.seccomp_bpf_data, or null. */
+  precompiledSeccomp(seccomp: never): string | null;
 }

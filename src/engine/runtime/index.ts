@@ -7,3 +7,4 @@ export * from './spec/index.js';
 export * from './cgroups/index.js';
 export * from './conmon/index.js';
 export * from './oci-runtime/index.js';
+export { precompiledSeccomp, SECCOMP_BPF_ANNOTATION } from './seccomp/index.js';

@@ -9,6 +9,7 @@ import { validateProfile, type SeccompProfile } from './profile.js';
 export { parseProfile, validateProfile } from './profile.js';
 export type { SeccompProfile, ProfileSyscall, ProfileArg, ProfileFilter, ProfileArchMap } from './profile.js';
 export { renderSeccomp, nativeArch, kernelAtLeast, type RenderContext } from './render.js';
+export { precompiledSeccomp, flattenSeccomp, SECCOMP_BPF_ANNOTATION } from './precompile.js';
 
 let cached: SeccompProfile | undefined;
 

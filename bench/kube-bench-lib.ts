@@ -8,7 +8,6 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { startBerthServer, type BerthServerProcess } from '../test/kube/helpers/berth-server-process.js';
 import { startEtcd, type EtcdProcess } from '../test/storage/helpers/etcd-process.js';
 
@@ -40,27 +39,7 @@ export async function startBenchServer(backend: Backend, label: string): Promise
   };
 }
 
-export function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-}
-
-export interface Rate { opsPerSec: number; p50: number; p99: number }
-
-/** `total` calls of fn spread over `clients` closed-loop workers. */
-export async function drive(clients: number, total: number, fn: (i: number) => Promise<unknown>): Promise<Rate> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    for (let i = next++; i < total; i = next++) {
-      const s = performance.now();
-      await fn(i);
-      lat.push(performance.now() - s);
-    }
-  }));
-  lat.sort((a, b) => a - b);
-  return { opsPerSec: total / ((performance.now() - t0) / 1000), p50: pct(lat, 50), p99: pct(lat, 99) };
-}
+export { pct, drive, type Rate } from './measure.js';
 
 /** Fails loudly on an unexpected status: a benchmark of errors is worthless. */
 export function expectStatus(r: { status: number; body: string }, ok: number[], what: string): void {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStorage, type KV } from '../src/storage/index.js';
+import { drive, pct, type Rate } from './measure.js';
 import { startEtcd } from '../test/storage/helpers/etcd-process.js';
 
 const opsArg = process.argv.indexOf('--ops');
@@ -19,30 +20,9 @@ const VALUE = Buffer.alloc(512, 'v'); // about a small Kubernetes object
 
 interface Result { backend: string; op: string; clients: number; opsPerSec: number; p50: number; p99: number }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-}
-
-/** Runs `total` calls of fn spread over `clients` workers; returns throughput and latencies. */
-async function drive(clients: number, total: number, fn: (i: number) => Promise<unknown>): Promise<{ opsPerSec: number; lat: number[] }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    for (let i = next++; i < total; i = next++) {
-      const s = performance.now();
-      await fn(i);
-      lat.push(performance.now() - s);
-    }
-  }));
-  const secs = (performance.now() - t0) / 1000;
-  return { opsPerSec: total / secs, lat: lat.sort((a, b) => a - b) };
-}
-
 async function benchBackend(backend: string, kv: KV): Promise<Result[]> {
   const out: Result[] = [];
-  const add = (op: string, clients: number, r: { opsPerSec: number; lat: number[] }) =>
-    out.push({ backend, op, clients, opsPerSec: r.opsPerSec, p50: pct(r.lat, 50), p99: pct(r.lat, 99) });
+  const add = (op: string, clients: number, r: Rate) => out.push({ backend, op, clients, ...r });
   for (const c of CLIENTS) {
     const base = `/bench/c${c}/`;
     add('create', c, await drive(c, OPS, (i) => kv.create(`${base}${String(i).padStart(6, '0')}`, VALUE)));
@@ -68,7 +48,8 @@ async function benchBackend(backend: string, kv: KV): Promise<Result[]> {
     await all;
     const secs = (performance.now() - t0) / 1000;
     w.close();
-    add('watch', c, { opsPerSec: OPS / secs, lat: lat.sort((a, b) => a - b) });
+    lat.sort((a, b) => a - b);
+    add('watch', c, { opsPerSec: OPS / secs, p50: pct(lat, 50), p99: pct(lat, 99) });
   }
   return out;
 }

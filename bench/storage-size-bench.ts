@@ -14,25 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isBerthError } from '../src/base/errors.js';
-import { openStorage, sqlitePath, type KeyValue } from '../src/storage/index.js';
+import { openStorage, sqlitePath, sqliteStoreBytes, type KeyValue } from '../src/storage/index.js';
 
 const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const WRITES = Number(arg('--writes') ?? 1_000_000);
 const KEYS = Number(arg('--keys') ?? 1000);
 const WORKERS = 100;
 const VALUE = Buffer.alloc(1024, 'x');
-
-function storeBytes(file: string): number {
-  let n = 0;
-  for (const suffix of ['', '-wal', '-shm']) {
-    try {
-      n += fs.statSync(file + suffix).size;
-    } catch {
-      // absent
-    }
-  }
-  return n;
-}
 
 const MiB = (n: number) => (n / 2 ** 20).toFixed(1);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-size-bench-'));
@@ -60,7 +48,7 @@ try {
         live.set(k, null);
       } else live.set(k, await kv.update(key, VALUE, cur.modRevision));
       if (mine % 10_000 === 0) {
-        const b = storeBytes(file);
+        const b = sqliteStoreBytes(file);
         peak = Math.max(peak, b);
         if (mine % 100_000 === 0) {
           samples.push(`${mine.toLocaleString('en')} writes: ${MiB(b)} MiB (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
@@ -73,10 +61,10 @@ try {
     throw new Error(`KV refused a write: ${err.message}`);
   });
   const secs = (performance.now() - t0) / 1000;
-  const before = storeBytes(file);
+  const before = sqliteStoreBytes(file);
   // What the background compactor does next anyway, run now to see where the file settles.
   await (kv as unknown as { compactNow(): Promise<void> }).compactNow();
-  const after = storeBytes(file);
+  const after = sqliteStoreBytes(file);
   const part = (suffix: string) => (fs.existsSync(file + suffix) ? MiB(fs.statSync(file + suffix).size) : '0');
   const parts = `db ${part('')} + WAL ${part('-wal')} + shm ${part('-shm')} MiB`;
   console.log(`\nSQLite file size under ${WRITES.toLocaleString('en')} writes (${KEYS} keys, 1 KiB values, ${WORKERS} writers), ${new Date().toISOString()}, ${os.cpus().length} CPUs`);

@@ -9,7 +9,7 @@ export BERTH_TEST_ROOT="${BERTH_TEST_ROOT:-$(mktemp -d /tmp/berth-test.XXXXXX)}"
 trap 'rm -rf "$BERTH_TEST_ROOT" 2>/dev/null || true' EXIT
 
 echo "== typecheck and layering"
-npx --no-install tsc -p tsconfig.json --noEmit
+npx --no-install tsc -p tsconfig.tests.json  # src, tests and benchmarks
 npx --no-install depcruise src --config .dependency-cruiser.cjs --output-type err
 
 echo "== test image"

@@ -16,6 +16,7 @@ export type { EtcdTls } from './etcd/gateway.js';
 export { DEFAULT_COMPACTION } from './compactor.js';
 export { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './validate.js';
 export { SqliteKV } from './sqlite/sqlite-kv.js';
+export { sqliteStoreBytes } from './sqlite/store-bytes.js';
 export { EtcdKV } from './etcd/etcd-kv.js';
 export { restoreSnapshot as restoreSqliteSnapshot, snapshotStoreFile as snapshotSqliteStore, verifySnapshot as verifySqliteSnapshot } from './sqlite/snapshot.js';
 

@@ -37,7 +37,7 @@ test('background deletion: the collector removes dependents whose owners are all
   const owner = await ok(h.api, 'POST', CM, { body: cm('owner-bg') });
   const other = await ok(h.api, 'POST', CM, { body: cm('owner-other') });
   await ok(h.api, 'POST', CM, { body: owned('dep-bg', owner) });
-  const two = owned('dep-two', owner);
+  const two = owned('dep-two', owner) as unknown as { metadata: { ownerReferences: object[] } };
   two.metadata.ownerReferences.push({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner-other', uid: other.metadata.uid });
   await ok(h.api, 'POST', CM, { body: two });
   await ok(h.api, 'DELETE', `${CM}/owner-bg`, { body: { propagationPolicy: 'Background' } });

@@ -69,7 +69,7 @@ test('a taken Kubernetes API port stops the server with a clear message', async 
   const port = (blocker.address() as { port: number }).port;
   try {
     const dir = fs.mkdtempSync(path.join(d!.dir, 'p-'));
-    const r = await run(process.execPath, ['--import', 'tsx', path.resolve('src/cmd/main.ts'), 'server', '--data-dir', path.join(dir, 'data'), '--socket', path.join(dir, 's.sock'), '--run-dir', path.join(dir, 'run'), '--api-port', String(port), '--kubeconfig', path.join(dir, 'kc.yaml')], { timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
+    const r = await run(process.execPath, ['--import', 'tsx', path.resolve('src/cmd/main.ts'), 'server', '--data-dir', path.join(dir, 'data'), '--socket', path.join(dir, 's.sock'), '--run-dir', path.join(dir, 'run'), '--api-port', String(port), '--kubeconfig', path.join(dir, 'kc.yaml')], { timeout: 60_000 }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /Kubernetes API/);
     assert.ok(!fs.existsSync(path.join(dir, 's.sock')), 'the docker socket is removed again');

@@ -5,24 +5,11 @@
  * value and its 1 KiB old_value takes one 4 KiB page, so ~12 MiB plus the WAL.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isBerthError } from '../../src/base/errors.js';
-import { SqliteKV, sqlitePath } from '../../src/storage/index.js';
+import { SqliteKV, sqlitePath, sqliteStoreBytes } from '../../src/storage/index.js';
 import { scratchDir } from '../helpers/test-image.js';
-
-function storeBytes(file: string): number {
-  let n = 0;
-  for (const suffix of ['', '-wal', '-shm']) {
-    try {
-      n += fs.statSync(file + suffix).size;
-    } catch {
-      // absent
-    }
-  }
-  return n;
-}
 
 test('50k updates of a few keys with compaction keep the file small', async () => {
   const file = sqlitePath(path.join(scratchDir('kv-size'), 'data'));
@@ -36,13 +23,13 @@ test('50k updates of a few keys with compaction keep the file small', async () =
       let cur = await kv.create(`/size/${k}`, value);
       for (let i = 1; i < updates / keys; i++) {
         cur = await kv.update(`/size/${k}`, value, cur.modRevision);
-        if (i % 500 === 0) peak = Math.max(peak, storeBytes(file));
+        if (i % 500 === 0) peak = Math.max(peak, sqliteStoreBytes(file));
       }
     }));
     await kv.compactNow();
     const rev = await kv.currentRevision();
     assert.ok(rev >= updates, `revision ${rev}`);
-    const bytes = storeBytes(file);
+    const bytes = sqliteStoreBytes(file);
     assert.ok(peak < 24 * 1024 * 1024, `store peaked at ${peak} bytes`);
     assert.ok(bytes < 6 * 1024 * 1024, `store is ${bytes} bytes after compaction`);
     // The retained window is readable; older history is Gone; every key's latest version is there.

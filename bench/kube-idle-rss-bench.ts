@@ -31,7 +31,7 @@ const MiB = (kb: number) => (kb / 1024).toFixed(0);
 async function dockerOnly(dir: string): Promise<Record<string, number>> {
   fs.mkdirSync(dir, { recursive: true });
   const sock = path.join(dir, 'b.sock');
-  const proc = spawn(process.execPath, ['--enable-source-maps', path.join(repoRoot, 'dist/cmd/main.js'), 'server', '--no-kube-api',
+  const proc = spawn(process.execPath, [path.join(repoRoot, 'dist/cmd/main.js'), 'server', '--no-kube-api',
     '--data-dir', path.join(dir, 'data'), '--run-dir', path.join(dir, 'run'), '--socket', sock], { stdio: 'ignore' });
   try {
     const deadline = Date.now() + 30_000;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Container start latency: `berth run --rm busybox true` (no network, berth's default for now)
 # against `podman run --rm --network none` and a bare `crun run` of the same bundle, measured in
-# the same run on the same machine. 20 timed runs each after 3 warm-ups; prints medians, ratios
-# and the idle berth daemon's RSS. Run as root: bash bench/run-latency.sh
+# the same run on the same machine. 20 timed runs each (berth and podman alternating) after 3
+# warm-ups; prints medians, ratios and the idle berth daemon's RSS. Run as root: bash bench/run-latency.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -31,6 +31,7 @@ measure() {
   for i in $(seq "$warm"); do "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@"; exit 1; }; done
   for i in $(seq "$runs"); do ms "$@"; done | median
 }
+warmup() { local i; for i in $(seq "$warm"); do "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@"; exit 1; }; done; }
 
 # berth: a real daemon on scratch dirs, the built CLI as users run it.
 "${berth[@]}" server --data-dir "$work/berth" --run-dir "$work/run" --socket "$work/b.sock" --api-port 0 --kubeconfig "$work/kubeconfig.yaml" --log-level warn 2>"$work/server.log" &
@@ -38,14 +39,25 @@ server_pid=$!
 for _ in $(seq 100); do [ -S "$work/b.sock" ] && break; sleep 0.1; done
 export BERTH_HOST="unix://$work/b.sock"
 "${berth[@]}" load -q -i "$archive"
-berth_ms=$(measure "${berth[@]}" run --rm busybox true)
-sleep 1
-rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
 
 # podman, same image, no network.
 podman load -q -i "$archive" >/dev/null
 podman tag busybox:latest berth-bench-busybox >/dev/null
-podman_ms=$(measure podman run --rm --network none berth-bench-busybox true)
+
+# berth and podman take turns, so load from other processes on the machine falls on both alike.
+warmup "${berth[@]}" run --rm busybox true
+warmup podman run --rm --network none berth-bench-busybox true
+: >"$work/berth.ms"; : >"$work/podman.ms"
+for _ in $(seq "$runs"); do
+  ms "${berth[@]}" run --rm busybox true >>"$work/berth.ms"
+  ms podman run --rm --network none berth-bench-busybox true >>"$work/podman.ms"
+done
+berth_ms=$(median <"$work/berth.ms")
+podman_ms=$(median <"$work/podman.ms")
+# Idle: 20 s after the last request, once V8's memory reducer has given back the heap that the
+# runs grew (it acts after some seconds without activity).
+sleep 20
+rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
 
 # bare crun: the same rootfs as an OCI bundle, no image store, no monitor.
 mkdir -p "$work/bundle/rootfs"

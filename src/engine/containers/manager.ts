@@ -18,6 +18,7 @@ import type { RuntimeName } from '../runtime/index.js';
 import type { ImageService, Snapshotter } from '../images/types.js';
 import type { AttachSession, ContainerEvent, ContainerInfo, ContainerManager, ContainerStats, CreateContainerOptions, ExecInfo, ExecOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
 import { buildContainer, normalizeCreateOptions } from './build-container.js';
+import { earlyAttach } from './early-attach.js';
 import { ExecSessions } from './exec-sessions.js';
 import { isUp, newLive, nowIso, safeReaddir, setState, settlesWithin } from './live.js';
 import type { Live } from './live.js';
@@ -104,9 +105,9 @@ export class Manager implements ContainerManager {
     }
   }
 
-  private persist(l: Live): void {
+  private persist(l: Live, durable = true): void {
     if (l.removing && !fs.existsSync(path.join(this.dir(l.rec.info.id), RECORD_FILE))) return;
-    saveRecord(this.o.root, l.rec);
+    saveRecord(this.o.root, l.rec, durable);
   }
 
   private get(ref: string): Live {
@@ -203,6 +204,7 @@ export class Manager implements ContainerManager {
   private async createRuntimeContainer(l: Live): Promise<void> {
     const id = l.rec.info.id;
     const rt = this.rt(l);
+    while (l.runtimeDeleting) await l.runtimeDeleting;
     if (l.runtimeCreated && fs.existsSync(path.join(this.bundle(id), 'attach'))) return;
     const st = l.runtimeGone ? null : await rt.state(id);
     if (st && st.status === 'created' && fs.existsSync(path.join(this.bundle(id), 'attach'))) return;
@@ -225,6 +227,29 @@ export class Manager implements ContainerManager {
     this.exitWatcher.watch(id, (code) => this.onExit(id, code));
   }
 
+  private beginRuntimeDelete(l: Live): void {
+    const id = l.rec.info.id;
+    const p: Promise<void> = this.rt(l)
+      .delete(id, true)
+      .then(
+        () => {
+          l.runtimeGone = true;
+        },
+        (err: unknown) => this.log(`container ${id.slice(0, 12)}: runtime delete failed: ${String(err)}`),
+      )
+      .finally(() => {
+        if (l.runtimeDeleting === p) l.runtimeDeleting = null;
+      });
+    l.runtimeDeleting = p;
+  }
+
+  /** Waits for a background runtime delete, then makes sure the runtime holds no container. */
+  private async runtimeDeleted(l: Live): Promise<void> {
+    while (l.runtimeDeleting) await l.runtimeDeleting;
+    if (!l.runtimeGone) await this.rt(l).delete(l.rec.info.id, true);
+    l.runtimeGone = true;
+  }
+
   private onExit(id: string, code: number): void {
     const l = this.live.get(id);
     if (!l || this.closed) return;
@@ -244,12 +269,7 @@ export class Manager implements ContainerManager {
     } catch (err) {
       this.log(`container ${id.slice(0, 12)}: oom check failed: ${String(err)}`);
     }
-    try {
-      await this.rt(l).delete(id, true);
-      l.runtimeGone = true;
-    } catch (err) {
-      this.log(`container ${id.slice(0, 12)}: runtime delete failed: ${String(err)}`);
-    }
+    this.beginRuntimeDelete(l);
     if (this.closed) return;
     const startedMs = Date.parse(l.rec.info.state.startedAt);
     const upMs = Number.isFinite(startedMs) ? Date.now() - startedMs : 0;
@@ -322,6 +342,8 @@ export class Manager implements ContainerManager {
     l.pendingExit = null;
     try {
       await this.ensureRuntimeContainer(l);
+      // Attaches made before the runtime container existed connect now: none may miss output.
+      while (l.attaching.size) await Promise.all([...l.attaching]);
       await rt.start(id);
     } catch (err) {
       l.starting = false;
@@ -341,7 +363,9 @@ export class Manager implements ContainerManager {
     l.starting = false;
     l.rec.hasBeenStarted = true;
     setState(l, { status: 'running', exitCode: 0, error: '', oomKilled: false, startedAt: nowIso() });
-    this.persist(l);
+    // "running" matters after a power cut only to a restart policy (a reboot killed the process
+    // anyway): without one, this hot-path write skips its fsyncs (it still survives kill -9).
+    this.persist(l, (l.rec.info.options.restartPolicy?.name ?? 'no') !== 'no');
     this.emit('start', id);
     if (l.pendingExit !== null) {
       const code = l.pendingExit;
@@ -474,9 +498,9 @@ export class Manager implements ContainerManager {
       this.exitWatcher.unwatch(id);
       this.execs.containerStopped(id);
       l.runtimeCreated = false;
-      // The exit handler already deleted the runtime container when it saw the exit.
-      if (!l.runtimeGone) await this.rt(l).delete(id, true);
-      l.runtimeGone = true;
+      // After an exit the exit handler has begun the runtime delete: an auto-removal lets it finish
+      // beside the answers (removeFiles waits for it); any other removal waits here.
+      if (!fromExit || !l.runtimeDeleting) await this.runtimeDeleted(l);
       // The record goes first: from here on the container is gone, and a crash before its files
       // are removed leaves a record-less directory, which the next start removes with its snapshot.
       fs.rmSync(path.join(this.dir(id), RECORD_FILE), { force: true });
@@ -492,11 +516,12 @@ export class Manager implements ContainerManager {
     for (const f of l.exitListeners.splice(0)) f();
     // The files go right after the answers to the waiters are on their way (setImmediate runs
     // before this daemon reads another request, so a following `rmi` sees the snapshot gone).
-    setImmediate(() => void this.removeFiles(id));
+    setImmediate(() => void this.removeFiles(id, l));
   }
 
-  private async removeFiles(id: string): Promise<void> {
+  private async removeFiles(id: string, l: Live): Promise<void> {
     try {
+      await this.runtimeDeleted(l);
       await this.o.snapshots.remove(id);
       fs.rmSync(this.dir(id), { recursive: true, force: true });
       fs.rmSync(this.runDir(id), { recursive: true, force: true });
@@ -568,10 +593,22 @@ export class Manager implements ContainerManager {
     const l = this.get(ref);
     const s = l.rec.info.state.status;
     if (s !== 'running' && s !== 'paused' && s !== 'created') throw failedPrecondition(`container "${l.rec.info.name}" is not running: cannot attach`);
-    if (s === 'created') await this.ensureRuntimeContainer(l);
     const bundle = this.bundle(l.rec.info.id);
-    const conn = connectAttach(bundle, { stdout: opts.stdout ?? true, stderr: opts.stderr ?? true });
+    const want = { stdout: opts.stdout ?? true, stderr: opts.stderr ?? true };
     const withStdin = !!opts.stdin && !!l.rec.info.options.openStdin;
+    if (s === 'created') {
+      // Its failure is the start's to report (Docker reports it there), so it is dropped here.
+      const ready = this.ensureRuntimeContainer(l);
+      const early = earlyAttach({
+        tty: !!l.rec.info.options.tty, withStdin,
+        connect: ready.then(() => connectAttach(bundle, want)),
+        resize: async (rows, cols) => resizeTerminal(bundle, rows, cols),
+      });
+      l.attaching.add(early.connected);
+      void early.connected.then(() => l.attaching.delete(early.connected));
+      return early.session;
+    }
+    const conn = connectAttach(bundle, want);
     if (!withStdin) conn.stdin.destroy();
     return {
       tty: !!l.rec.info.options.tty,
@@ -651,7 +688,8 @@ export class Manager implements ContainerManager {
 
   /**
    * A daemon that died inside create() leaves a container dir (and snapshot) without a record, and
-   * removals leave exit files behind: neither belongs to any container, so both go.
+   * removals leave exit files (and, after a crash, runtime state) behind: none of it belongs to any
+   * container, so it all goes.
    */
   private async removeLeftovers(known: Set<string>): Promise<void> {
     for (const name of safeReaddir(this.o.root)) {
@@ -663,6 +701,15 @@ export class Manager implements ContainerManager {
     }
     for (const name of safeReaddir(this.exitDir)) {
       if (!known.has(name) && !this.live.has(name)) fs.rmSync(path.join(this.exitDir, name), { force: true });
+    }
+    // A removal answers before its runtime delete has finished: a crash in between leaves the
+    // runtime's state (and cgroup) of a container that no longer exists.
+    for (const runtimeName of ['crun', 'runc'] as const) {
+      const rt = this.runtime(runtimeName);
+      for (const name of safeReaddir(rt.root)) {
+        if (!/^[0-9a-f]{64}$/.test(name) || known.has(name) || this.live.has(name)) continue;
+        await rt.delete(name, true).catch((err: unknown) => this.log(`runtime container ${name.slice(0, 12)}: ${String(err)}`));
+      }
     }
   }
 

@@ -24,18 +24,24 @@ export function containerDir(root: string, id: string): string {
   return path.join(root, id);
 }
 
-export function saveRecord(root: string, rec: ContainerRecord): void {
+/**
+ * durable: false skips both fsyncs. The write is still atomic (tmp + rename) and survives kill -9
+ * (the data is in the kernel once write returns); only a power cut may bring back the previous
+ * record. Used for state the daemon re-derives at recovery anyway.
+ */
+export function saveRecord(root: string, rec: ContainerRecord, durable = true): void {
   const dir = containerDir(root, rec.info.id);
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${FILE}.tmp`);
   const fd = fs.openSync(tmp, 'w', 0o600);
   try {
     fs.writeSync(fd, JSON.stringify(rec, null, 1));
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, path.join(dir, FILE));
+  if (!durable) return;
   const dfd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(dfd);

@@ -5,7 +5,12 @@
  */
 import crypto from 'node:crypto';
 import net from 'node:net';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
+
+// Loaded on first use: node-forge is ~1 MB of code that a daemon whose certificates exist never runs.
+let loadedForge: typeof Forge | undefined;
+const forge = (): typeof Forge => (loadedForge ??= createRequire(import.meta.url)('node-forge') as typeof Forge);
 
 export interface KeyPairPem { certPem: string; keyPem: string }
 
@@ -21,12 +26,12 @@ export interface LeafRequest {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-function newRsaKey(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
+function newRsaKey(): { privateKey: Forge.pki.rsa.PrivateKey; publicKey: Forge.pki.rsa.PublicKey; keyPem: string } {
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   // PKCS#1 "RSA PRIVATE KEY": what kube's own tooling writes, and what forge reads.
   const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
+  const forgeKey = forge().pki.privateKeyFromPem(keyPem) as Forge.pki.rsa.PrivateKey;
+  return { privateKey: forgeKey, publicKey: forge().pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
 }
 
 /** A positive random serial (the top bit cleared so DER does not read it as negative). */
@@ -36,7 +41,7 @@ function serialNumber(): string {
   return b.toString('hex');
 }
 
-function validity(cert: forge.pki.Certificate, days: number): void {
+function validity(cert: Forge.pki.Certificate, days: number): void {
   // Backdated an hour: clocks of clients on other machines may lag a little.
   cert.validity.notBefore = new Date(Date.now() - 3600 * 1000);
   cert.validity.notAfter = new Date(Date.now() + days * DAY_MS);
@@ -44,7 +49,7 @@ function validity(cert: forge.pki.Certificate, days: number): void {
 
 export function createCa(commonName: string, days: number): KeyPairPem {
   const key = newRsaKey();
-  const cert = forge.pki.createCertificate();
+  const cert = forge().pki.createCertificate();
   cert.publicKey = key.publicKey;
   cert.serialNumber = serialNumber();
   validity(cert, days);
@@ -56,8 +61,8 @@ export function createCa(commonName: string, days: number): KeyPairPem {
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(key.privateKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: key.keyPem };
+  cert.sign(key.privateKey, forge().md.sha256.create());
+  return { certPem: forge().pki.certificateToPem(cert), keyPem: key.keyPem };
 }
 
 function altNames(hosts: string[]): Array<{ type: number; value?: string; ip?: string }> {
@@ -66,10 +71,10 @@ function altNames(hosts: string[]): Array<{ type: number; value?: string; ip?: s
 }
 
 export function issueLeaf(ca: KeyPairPem, req: LeafRequest): KeyPairPem {
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
+  const caCert = forge().pki.certificateFromPem(ca.certPem);
+  const caKey = forge().pki.privateKeyFromPem(ca.keyPem);
   const key = newRsaKey();
-  const cert = forge.pki.createCertificate();
+  const cert = forge().pki.createCertificate();
   cert.publicKey = key.publicKey;
   cert.serialNumber = serialNumber();
   validity(cert, req.days);
@@ -87,6 +92,6 @@ export function issueLeaf(ca: KeyPairPem, req: LeafRequest): KeyPairPem {
   ];
   if (req.usage === 'server') extensions.push({ name: 'subjectAltName', altNames: altNames(req.hosts ?? []) });
   cert.setExtensions(extensions);
-  cert.sign(caKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: key.keyPem };
+  cert.sign(caKey, forge().md.sha256.create());
+  return { certPem: forge().pki.certificateToPem(cert), keyPem: key.keyPem };
 }

@@ -47,7 +47,7 @@ export async function startBerthServer(dir: string, opts: BerthServerOptions = {
   fs.rmSync(kubeconfig, { force: true });
   const logFile = path.join(dir, 'server.log');
   const out = fs.openSync(logFile, 'a');
-  const entry = opts.built ? ['--enable-source-maps', path.join(repoRoot, 'dist/cmd/main.js')] : ['--import', 'tsx', path.join(repoRoot, 'src/cmd/main.ts')];
+  const entry = opts.built ? [path.join(repoRoot, 'dist/cmd/main.js')] : ['--import', 'tsx', path.join(repoRoot, 'src/cmd/main.ts')];
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, 'server',
     '--data-dir', path.join(dir, 'data'), '--run-dir', path.join(dir, 'run'), '--socket', path.join(dir, 'b.sock'),
     '--api-port', '0', '--kubeconfig', kubeconfig,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Container start latency: `berth run --rm busybox true` (no network, berth's default for now)
+# Container start latency: `berth run --rm --network none busybox true` (issue 2: no network)
 # against `podman run --rm --network none` and a bare `crun run` of the same bundle, measured in
 # the same run on the same machine. 20 timed runs each (berth and podman alternating) after 3
 # warm-ups; prints medians, ratios and the idle berth daemon's RSS. Run as root: bash bench/run-latency.sh
@@ -45,11 +45,11 @@ podman load -q -i "$archive" >/dev/null
 podman tag busybox:latest berth-bench-busybox >/dev/null
 
 # berth and podman take turns, so load from other processes on the machine falls on both alike.
-warmup "${berth[@]}" run --rm busybox true
+warmup "${berth[@]}" run --rm --network none busybox true
 warmup podman run --rm --network none berth-bench-busybox true
 : >"$work/berth.ms"; : >"$work/podman.ms"
 for _ in $(seq "$runs"); do
-  ms "${berth[@]}" run --rm busybox true >>"$work/berth.ms"
+  ms "${berth[@]}" run --rm --network none busybox true >>"$work/berth.ms"
   ms podman run --rm --network none berth-bench-busybox true >>"$work/podman.ms"
 done
 berth_ms=$(median <"$work/berth.ms")
@@ -82,7 +82,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "== run latency, median of $runs runs (ms) — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, kernel $(uname -r)"
 printf '%-44s %8s %10s\n' "command" "median" "vs crun"
 printf '%-44s %8s %10s\n' "crun run (bare bundle)" "$crun_ms" "1.00"
-printf '%-44s %8s %10s\n' "berth run --rm busybox true" "$berth_ms" "$(ratio "$berth_ms" "$crun_ms")"
+printf '%-44s %8s %10s\n' "berth run --rm --network none busybox true" "$berth_ms" "$(ratio "$berth_ms" "$crun_ms")"
 printf '%-44s %8s %10s\n' "podman run --rm --network none busybox true" "$podman_ms" "$(ratio "$podman_ms" "$crun_ms")"
 echo "berth / podman: $(ratio "$berth_ms" "$podman_ms")"
 echo "idle berth daemon RSS: $((rss_kb / 1024)) MiB"

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import type { FlagSpec, Parsed } from './args.js';
 import { bool, CliError, int, list, str } from './command.js';
 import { parseBytes } from './output.js';
+import { volumeBody, volumeFlags } from './commands/volume-flags.js';
+import { parsePortRange, parsePublishList, type PortBindingsJson } from '../api/docker/network-ports.js';
 
 export const containerFlags: FlagSpec[] = [
   { name: 'detach', short: 'd', type: 'bool', help: 'Run container in background and print container ID' },
@@ -36,16 +38,34 @@ export const containerFlags: FlagSpec[] = [
   { name: 'restart', type: 'string', help: 'Restart policy to apply when a container exits', default: 'no' },
   { name: 'ulimit', type: 'list', value: 'ulimit', help: 'Ulimit options' },
   { name: 'shm-size', type: 'string', value: 'bytes', help: 'Size of /dev/shm' },
-  { name: 'network', type: 'string', value: 'network', help: 'Connect a container to a network (none or host)' },
+  { name: 'network', type: 'string', value: 'network', help: 'Connect a container to a network (bridge, host, none, container:<name|id> or a network name)' },
+  { name: 'network-alias', type: 'list', help: 'Add network-scoped alias for the container' },
+  { name: 'ip', type: 'string', help: 'IPv4 address (e.g., 172.30.100.104)' },
+  { name: 'publish-all', short: 'P', type: 'bool', help: 'Publish all exposed ports to random ports' },
+  { name: 'expose', type: 'list', help: 'Expose a port or a range of ports' },
   { name: 'add-host', type: 'list', help: 'Add a custom host-to-IP mapping (host:ip)' },
   { name: 'dns', type: 'list', help: 'Set custom DNS servers' },
   { name: 'runtime', type: 'string', help: 'Runtime to use for this container (crun or runc)' },
   { name: 'stop-signal', type: 'string', help: 'Signal to stop the container' },
   { name: 'stop-timeout', type: 'int', help: 'Timeout (in seconds) to stop a container' },
   { name: 'userns', type: 'string', help: 'User namespace to use' },
-  { name: 'publish', short: 'p', type: 'list', help: "Publish a container's port(s) to the host (not supported yet)" },
-  { name: 'volume', short: 'v', type: 'list', help: 'Bind mount a volume (not supported yet)' },
+  { name: 'publish', short: 'p', type: 'list', help: "Publish a container's port(s) to the host" },
+  ...volumeFlags,
 ];
+
+function publish(p: Parsed): { exposed: string[]; bindings: PortBindingsJson } {
+  try {
+    const r = parsePublishList(list(p, 'publish'));
+    for (const e of list(p, 'expose')) {
+      const [ports, proto = 'tcp'] = e.split('/', 2) as [string, string | undefined];
+      const range = parsePortRange(ports, 'port to expose');
+      for (let i = range.start; i <= range.end; i++) if (!r.exposed.includes(`${i}/${proto}`)) r.exposed.push(`${i}/${proto}`);
+    }
+    return r;
+  } catch (err) {
+    throw new CliError((err as Error).message, 125);
+  }
+}
 
 function sizeFlag(p: Parsed, name: string): number | undefined {
   const v = str(p, name);
@@ -105,13 +125,17 @@ function labels(p: Parsed): Record<string, string> | undefined {
 
 /** The Docker create body for `berth run/create [OPTIONS] IMAGE [COMMAND] [ARG...]`. */
 export function createBody(p: Parsed, consoleSize?: [number, number]): Record<string, unknown> {
-  if (list(p, 'publish').length) throw new CliError('berth does not support port publishing (-p) yet', 125);
-  if (list(p, 'volume').length) throw new CliError('berth does not support volumes (-v) yet', 125);
+  const mounts = volumeBody(p);
   const [image, ...cmd] = p.args;
   const env = [...list(p, 'env-file').flatMap(envFile), ...list(p, 'env').map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`))];
   const interactive = bool(p, 'interactive');
   const detach = bool(p, 'detach');
   const entrypoint = str(p, 'entrypoint');
+  const ports = publish(p);
+  const network = str(p, 'network') ?? 'default';
+  const aliases = list(p, 'network-alias');
+  const ip = str(p, 'ip');
+  const endpoint = aliases.length || ip ? { [network === 'default' ? 'bridge' : network]: { ...(aliases.length ? { Aliases: aliases } : {}), ...(ip ? { IPAMConfig: { IPv4Address: ip } } : {}) } } : undefined;
   return {
     Image: image,
     Cmd: cmd.length ? cmd : null,
@@ -129,7 +153,13 @@ export function createBody(p: Parsed, consoleSize?: [number, number]): Record<st
     AttachStderr: !detach,
     StopSignal: str(p, 'stop-signal'),
     StopTimeout: int(p, 'stop-timeout'),
+    ...mounts.config,
+    ExposedPorts: Object.fromEntries(ports.exposed.map((k) => [k, {}])),
+    ...(endpoint ? { NetworkingConfig: { EndpointsConfig: endpoint } } : {}),
     HostConfig: {
+      ...mounts.host,
+      PortBindings: ports.bindings,
+      PublishAllPorts: bool(p, 'publish-all'),
       AutoRemove: bool(p, 'rm'),
       Memory: sizeFlag(p, 'memory') ?? 0,
       MemorySwap: sizeFlag(p, 'memory-swap') ?? 0,
@@ -147,7 +177,7 @@ export function createBody(p: Parsed, consoleSize?: [number, number]): Record<st
       RestartPolicy: restartPolicy(str(p, 'restart')),
       Ulimits: list(p, 'ulimit').map(ulimit),
       ShmSize: sizeFlag(p, 'shm-size') ?? 0,
-      NetworkMode: str(p, 'network') ?? 'default',
+      NetworkMode: network,
       ExtraHosts: list(p, 'add-host'),
       Dns: list(p, 'dns'),
       Runtime: str(p, 'runtime'),

@@ -20,6 +20,8 @@ const mod = {
   system: () => import('./commands/system.js').then((m) => m.commands),
   server: () => import('./commands/server.js').then((m) => m.commands),
   datastore: () => import('./commands/datastore.js').then((m) => m.commands),
+  network: () => import('./commands/network.js').then((m) => m.commands),
+  volume: () => import('./commands/volume.js').then((m) => m.commands),
   // Written by the kube-api work as a self-contained `argv → exit code` function.
   kubeconfig: () =>
     import('./commands/kubeconfig.js').then((m) => ({
@@ -53,6 +55,19 @@ const COMMANDS: Record<string, [Loader, string]> = {
   save: [mod.images, 'Save one or more images to a tar archive'],
   'image prune': [mod.images, 'Remove unused images'],
   'image inspect': [mod.images, 'Display detailed information on one or more images'],
+  port: [mod.network, 'List port mappings or a specific mapping for the container'],
+  'network create': [mod.network, 'Create a network'],
+  'network ls': [mod.network, 'List networks'],
+  'network inspect': [mod.network, 'Display detailed information on one or more networks'],
+  'network rm': [mod.network, 'Remove one or more networks'],
+  'network connect': [mod.network, 'Connect a container to a network'],
+  'network disconnect': [mod.network, 'Disconnect a container from a network'],
+  'network prune': [mod.network, 'Remove all unused networks'],
+  'volume create': [mod.volume, 'Create a volume'],
+  'volume ls': [mod.volume, 'List volumes'],
+  'volume inspect': [mod.volume, 'Display detailed information on one or more volumes'],
+  'volume rm': [mod.volume, 'Remove one or more volumes'],
+  'volume prune': [mod.volume, 'Remove unused local volumes'],
   version: [mod.system, 'Show the berth version information'],
   info: [mod.system, 'Display system-wide information'],
   server: [mod.server, 'Run the berth daemon'],
@@ -68,6 +83,8 @@ const GROUPS: Record<string, Record<string, string>> = {
     kill: 'kill', pause: 'pause', unpause: 'unpause', wait: 'wait', logs: 'logs', exec: 'exec', inspect: 'inspect', stats: 'stats', top: 'top',
   },
   system: { info: 'info' },
+  network: { create: 'network create', ls: 'network ls', list: 'network ls', inspect: 'network inspect', rm: 'network rm', remove: 'network rm', connect: 'network connect', disconnect: 'network disconnect', prune: 'network prune' },
+  volume: { create: 'volume create', ls: 'volume ls', list: 'volume ls', inspect: 'volume inspect', rm: 'volume rm', remove: 'volume rm', prune: 'volume prune' },
 };
 
 function globalHelp(): string {

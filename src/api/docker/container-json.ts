@@ -4,6 +4,9 @@
  */
 import type { ContainerStateView, ContainerView, CreateSpec } from './domain.js';
 import { humanDuration, isZeroTime, unixSeconds } from './human-time.js';
+import { mountPointJson } from './volume-json.js';
+import { mountJson } from './volume-spec.js';
+import { listPortsJson, networkSettingsJson } from './network-json.js';
 
 /** The `Status` column of `docker ps` (moby container/state.go String()). */
 export function statusText(state: ContainerStateView, now = Date.now()): string {
@@ -28,20 +31,17 @@ export function commandText(path: string, args: string[]): string {
 }
 
 function networkMode(opts: CreateSpec): string {
-  return opts.networkMode ?? 'none';
-}
-
-function networks(opts: CreateSpec): Record<string, object> {
-  const mode = networkMode(opts);
-  const endpoint = { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', NetworkID: mode, EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DriverOpts: null, DNSNames: null };
-  return { [mode]: endpoint };
+  const m = opts.networkMode ?? '';
+  return m === '' || m === 'default' ? 'bridge' : m;
 }
 
 export function hostConfigJson(opts: CreateSpec): Record<string, unknown> {
   return {
-    Binds: null,
+    Binds: opts.binds ?? null,
+    ...volumeHostConfigJson(opts),
     NetworkMode: networkMode(opts),
-    PortBindings: {},
+    PortBindings: opts.portBindings ?? {},
+    PublishAllPorts: opts.publishAllPorts ?? false,
     RestartPolicy: { Name: opts.restartPolicy?.name ?? 'no', MaximumRetryCount: opts.restartPolicy?.maximumRetryCount ?? 0 },
     AutoRemove: opts.autoRemove ?? false,
     CapAdd: opts.capAdd ?? null,
@@ -106,7 +106,7 @@ export function containerInspectJson(c: ContainerView): Record<string, unknown> 
     // berth's own view, beyond Docker's shape (clients ignore unknown keys): the namespaces of the
     // running process, its cgroup, every mount of the runtime spec, and the OCI spec itself.
     Berth: { Namespaces: c.namespaces ?? {}, CgroupPath: c.cgroupPath, Mounts: c.mounts ?? [], OCISpec: c.ociSpec ?? null },
-    Mounts: [],
+    Mounts: (c.mountPoints ?? []).map(mountPointJson),
     Config: {
       Hostname: c.config.hostname,
       Domainname: c.options.domainname ?? '',
@@ -129,7 +129,7 @@ export function containerInspectJson(c: ContainerView): Record<string, unknown> 
       StopSignal: c.config.stopSignal || undefined,
       StopTimeout: c.options.stopTimeout,
     },
-    NetworkSettings: { Bridge: '', SandboxID: '', SandboxKey: '', Ports: {}, Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '', Networks: networks(c.options) },
+    NetworkSettings: networkSettingsJson(networkMode(c.options), c.network),
   };
 }
 
@@ -142,12 +142,21 @@ export function containerListJson(c: ContainerView, now = Date.now()): Record<st
     ImageID: c.imageId,
     Command: commandText(c.path, c.args),
     Created: unixSeconds(c.created),
-    Ports: [],
+    Ports: listPortsJson(c.network),
     Labels: c.config.labels,
     State: c.state.status,
     Status: statusText(c.state, now),
     HostConfig: { NetworkMode: networkMode(c.options) },
-    NetworkSettings: { Networks: networks(c.options) },
-    Mounts: [],
+    NetworkSettings: { Networks: (networkSettingsJson(networkMode(c.options), c.network).Networks) },
+    Mounts: (c.mountPoints ?? []).map(mountPointJson),
+  };
+}
+
+/** HostConfig's mount fields as the container was created with them. */
+function volumeHostConfigJson(opts: CreateSpec): Record<string, unknown> {
+  return {
+    ...(opts.mounts?.length ? { Mounts: opts.mounts.map(mountJson) } : {}),
+    ...(opts.tmpfs ? { Tmpfs: opts.tmpfs } : {}),
+    VolumesFrom: opts.volumesFrom ?? null,
   };
 }

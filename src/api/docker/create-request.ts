@@ -5,6 +5,8 @@
  */
 import { invalidArgument, notImplemented } from '../../base/errors.js';
 import type { CreateSpec, RestartPolicySpec } from './domain.js';
+import { volumeCreateFields } from './volume-create-fields.js';
+import { parsePortKey, validatePortBindings } from './network-ports.js';
 import { asObject, optBool, optCommand, optInt, optObject, optString, optStringArray, optStringMap, type Json } from './validate.js';
 
 /** Docker's rule for container names (daemon/names): first char alphanumeric, then [a-zA-Z0-9_.-]. */
@@ -17,8 +19,31 @@ export function validateContainerName(name: string): string {
   return name.replace(/^\//, '');
 }
 
-/** Network modes the engine implements today (the networking work extends this set). */
-export const SUPPORTED_NETWORK_MODES = new Set(['none', 'host']);
+/** "bridge", "host", "none", "container:<name|id>" or a user-defined network's name. */
+export function validateNetworkMode(mode: string): string {
+  if (mode.startsWith('container:')) {
+    if (mode.length === 'container:'.length) throw invalidArgument('invalid network mode "container:": name the container whose network to join');
+    return mode;
+  }
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(mode) && !/^[0-9a-f]{1,64}$/.test(mode)) throw invalidArgument(`invalid network mode "${mode}"`);
+  return mode;
+}
+
+function endpointsConfig(v: unknown): CreateSpec['networks'] {
+  const nc = optObject(v, 'NetworkingConfig');
+  const eps = nc ? optObject(nc.EndpointsConfig, 'NetworkingConfig.EndpointsConfig') : undefined;
+  if (!eps || !Object.keys(eps).length) return undefined;
+  const out: NonNullable<CreateSpec['networks']> = {};
+  for (const [name, raw] of Object.entries(eps)) {
+    const where = `NetworkingConfig.EndpointsConfig["${name}"]`;
+    const e = optObject(raw, where) ?? {};
+    const aliases = optStringArray(e.Aliases, `${where}.Aliases`);
+    const ipam = optObject(e.IPAMConfig, `${where}.IPAMConfig`);
+    const ip = ipam ? optString(ipam.IPv4Address, `${where}.IPAMConfig.IPv4Address`) : undefined;
+    out[name] = { ...(aliases?.length ? { aliases } : {}), ...(ip ? { ipv4Address: ip } : {}) };
+  }
+  return out;
+}
 
 const RESTART_POLICIES = new Set(['no', 'on-failure', 'always', 'unless-stopped']);
 
@@ -57,14 +82,8 @@ function refuseUnsupported(host: Json, config: Json): void {
     v !== undefined && v !== null && v !== '' && v !== false && v !== 0 &&
     !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
   const unsupported: Array<[unknown, string]> = [
-    [host.Binds, 'volumes (HostConfig.Binds)'],
-    [host.Mounts, 'mounts (HostConfig.Mounts)'],
-    [host.PortBindings, 'port publishing (HostConfig.PortBindings)'],
-    [host.PublishAllPorts, 'port publishing (HostConfig.PublishAllPorts)'],
     [host.Devices, 'devices (HostConfig.Devices)'],
-    [host.VolumesFrom, 'volumes (HostConfig.VolumesFrom)'],
     [host.Links, 'links (HostConfig.Links)'],
-    [host.Tmpfs, 'tmpfs mounts (HostConfig.Tmpfs)'],
     [config.Healthcheck, 'health checks (Config.Healthcheck)'],
   ];
   for (const [value, what] of unsupported) if (nonEmpty(value)) throw notImplemented(`berth does not support ${what} yet`);
@@ -125,14 +144,17 @@ export function parseCreateRequest(body: unknown, name?: string | null): CreateS
     throw invalidArgument('conflicting options: cannot combine AutoRemove (--rm) with a restart policy');
   }
   const networkMode = optString(host.NetworkMode, 'HostConfig.NetworkMode');
-  // "default" is what the docker CLI sends when --network is not given: the daemon's default.
-  if (networkMode && networkMode !== 'default') {
-    // Until berth has bridge networking, only the modes it really sets up are accepted.
-    if (!SUPPORTED_NETWORK_MODES.has(networkMode)) throw notImplemented(`berth does not support network "${networkMode}" yet: use none or host`);
-    set('networkMode', networkMode);
-  }
+  // "default" is what the docker CLI sends when --network is not given: the daemon's default (bridge).
+  if (networkMode && networkMode !== 'default') set('networkMode', validateNetworkMode(networkMode));
+  set('portBindings', validatePortBindings(host.PortBindings));
+  if (spec.portBindings && !Object.keys(spec.portBindings).length) delete spec.portBindings;
+  set('publishAllPorts', optBool(host.PublishAllPorts, 'HostConfig.PublishAllPorts') || undefined);
+  const exposed = optObject(config.ExposedPorts, 'ExposedPorts');
+  if (exposed && Object.keys(exposed).length) set('exposedPorts', Object.keys(exposed).map((k) => { const p = parsePortKey(k); return `${p.port}/${p.protocol}`; }));
+  set('networks', endpointsConfig(body && (body as Json).NetworkingConfig));
   set('extraHosts', optStringArray(host.ExtraHosts, 'HostConfig.ExtraHosts'));
   set('dns', optStringArray(host.Dns, 'HostConfig.Dns'));
+  Object.assign(spec, volumeCreateFields(host, config));
   const runtime = optString(host.Runtime, 'HostConfig.Runtime');
   if (runtime) {
     if (runtime !== 'crun' && runtime !== 'runc') throw invalidArgument(`unknown runtime "${runtime}": berth supports crun and runc`);

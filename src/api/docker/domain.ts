@@ -4,7 +4,10 @@
  * src/engine/containers/types.ts and src/engine/images/types.ts that the mapping needs; the
  * engine's own objects satisfy them structurally, which the server's typecheck proves.
  */
+import type { NetworkSettingsView } from './network-json.js';
 import type { ImageConfig } from '../oci/types.js';
+import type { MountPointView } from './volume-json.js';
+import type { MountSpec } from './volume-spec.js';
 
 export interface RestartPolicySpec { name: 'no' | 'on-failure' | 'always' | 'unless-stopped'; maximumRetryCount?: number }
 
@@ -46,7 +49,16 @@ export interface CreateSpec {
   networkMode?: string;
   extraHosts?: string[];
   dns?: string[];
+  portBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>>;
+  publishAllPorts?: boolean;
+  exposedPorts?: string[];
+  networks?: Record<string, { aliases?: string[]; ipv4Address?: string }>;
   runtime?: 'crun' | 'runc';
+  binds?: string[];
+  mounts?: MountSpec[];
+  tmpfs?: Record<string, string>;
+  volumesFrom?: string[];
+  volumes?: string[]; // Config.Volumes: anonymous volume paths
 }
 
 export interface ContainerStateView {
@@ -72,6 +84,8 @@ export interface ContainerView {
   path: string;
   args: string[];
   options: CreateSpec;
+  /** Filled by the API from the network service (undefined: no network of its own). */
+  network?: NetworkSettingsView;
   config: { env: string[]; cmd: string[]; entrypoint: string[]; workingDir: string; user: string; labels: Record<string, string>; hostname: string; tty: boolean; openStdin: boolean; stopSignal: string; exposedPorts: Record<string, object>; volumes: Record<string, object> };
   state: ContainerStateView;
   restartCount: number;
@@ -81,6 +95,7 @@ export interface ContainerView {
   cgroupPath: string;
   namespaces?: Record<string, string>;
   mounts?: Array<{ type: string; source: string; destination: string; options: string[] }>;
+  mountPoints?: MountPointView[];
   ociSpec?: unknown;
 }
 

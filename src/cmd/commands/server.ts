@@ -54,6 +54,8 @@ const server: Command = {
       { name: 'datastore-certfile', type: 'string', help: 'Client certificate for an https etcd endpoint' },
       { name: 'datastore-keyfile', type: 'string', help: 'Client key for an https etcd endpoint' },
       { name: 'no-kube-api', type: 'bool', help: 'Serve only the Docker Engine API' },
+      { name: 'bridge-name', type: 'string', help: 'Linux bridge of the default network "bridge" (default: berth0, or one derived from --data-dir)' },
+      { name: 'bridge-subnet', type: 'string', help: 'Subnet of the default network (default: the first free /24 of 10.210.0.0/16)' },
     ],
   },
   async run(p) {
@@ -81,7 +83,9 @@ const server: Command = {
 
     const { openEngine } = await import('../../engine/index.js');
     const { createDockerApiServer } = await import('../../server/docker-api/server.js');
-    const engine = await openEngine({ dataDir, runDir, runtime, snapshotter, logger: log });
+    const bridgeName = str(p, 'bridge-name');
+    const bridgeSubnet = str(p, 'bridge-subnet');
+    const engine = await openEngine({ dataDir, runDir, runtime, snapshotter, logger: log, ...(bridgeName ? { bridgeName } : {}), ...(bridgeSubnet ? { bridgeSubnet } : {}) });
     const api = createDockerApiServer({ engine, log, daemon: { version: berthVersion(), runtime, dataDir, startedAt: new Date() } });
     const sockets = new Set<net.Socket>();
     api.on('connection', (s: net.Socket) => {

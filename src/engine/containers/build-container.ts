@@ -4,9 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { invalidArgument, notImplemented } from '../../base/errors.js';
+import { invalidArgument } from '../../base/errors.js';
 import { SECCOMP_BPF_ANNOTATION, type RuntimeName } from '../runtime/index.js';
 import type { ImageRecord, Snapshotter } from '../images/types.js';
+import { ociMounts, type MountPoint } from '../volumes/index.js';
 import { effectiveConfig } from './container-config.js';
 import { containerHostname, writeEtcFiles } from './etc-files.js';
 import type { OciSpecShape, RuntimeKit } from './kit.js';
@@ -29,7 +30,7 @@ export function normalizeCreateOptions(input: CreateContainerOptions, defaultRun
   if (runtime !== 'crun' && runtime !== 'runc') throw invalidArgument(`unknown runtime "${String(runtime)}"`);
   options.runtime = runtime;
   const net = options.networkMode ?? '';
-  if (!['', 'none', 'host', 'default', 'bridge'].includes(net)) throw notImplemented(`network mode "${net}" is not supported yet`);
+  if (typeof net !== 'string' || net === 'container:' || /\s/.test(net)) throw invalidArgument(`invalid network mode ${JSON.stringify(net)}`);
   if (options.stopTimeout !== undefined && (!Number.isInteger(options.stopTimeout) || options.stopTimeout < -1)) throw invalidArgument(`invalid stop timeout ${String(options.stopTimeout)}`);
   if (options.stopSignal) parseSignal(options.stopSignal);
   return options;
@@ -43,20 +44,30 @@ export interface BuildDeps { snapshots: Snapshotter; kit: RuntimeKit; log: (msg:
  */
 export async function buildContainer(
   d: BuildDeps,
-  c: { id: string; name: string; dir: string; options: CreateContainerOptions; image: ImageRecord; onPrepared: () => void },
+  c: {
+    id: string; name: string; dir: string; options: CreateContainerOptions; image: ImageRecord; onPrepared: () => void;
+    /** Records the container's networks (the networking hook's prepare); says which netns the spec joins. */
+    prepareNetwork?: (config: ContainerInfo['config']) => Promise<{ netnsPath?: string }>;
+    /** Gives the container its volumes, binds and tmpfs mounts (the volumes hook's attach), over the fresh rootfs. */
+    attachVolumes?: (rootfs: string, config: ContainerInfo['config']) => Promise<MountPoint[]>;
+  },
 ): Promise<ContainerRecord> {
   const { id, name, dir, options, image } = c;
   const { config, argv } = effectiveConfig(options, image.config, containerHostname(id, options));
   if (config.stopSignal) parseSignal(config.stopSignal);
+  const { netnsPath } = c.prepareNetwork ? await c.prepareNetwork(config) : {};
   const bundle = path.join(dir, 'bundle');
   fs.mkdirSync(bundle, { recursive: true });
   const snap = await d.snapshots.prepare(id, image.chainIds);
   c.onPrepared();
   const files = writeEtcFiles(dir, id, options);
+  const mountPoints = c.attachVolumes ? await c.attachVolumes(snap.path, config) : [];
   const cgroupsPath = `/berth/${id}`;
   const { spec, warnings } = await d.kit.buildSpec({
     id, options, image: image.config, rootfs: snap.path, files, cgroupsPath,
     ...(options.init ? { initPath: INIT_PATH } : {}),
+    ...(netnsPath ? { netnsPath } : {}),
+    ...(mountPoints.length ? { extraMounts: ociMounts(mountPoints) } : {}),
   });
   for (const w of warnings) d.log(`container ${id.slice(0, 12)}: ${w}`);
   if (options.runtime === 'crun') precompileSeccomp(spec, d, id);
@@ -67,6 +78,7 @@ export async function buildContainer(
     state: { status: 'created', running: false, paused: false, restarting: false, oomKilled: false, dead: false, pid: 0, exitCode: 0, error: '', startedAt: ZERO_TIME, finishedAt: ZERO_TIME },
     restartCount: 0, runtime: options.runtime ?? 'crun', rootfs: snap.path, logPath: path.join(dir, 'ctr.log'), cgroupPath: cgroupsPath, namespaces: {},
     mounts: (spec.mounts ?? []).map((m) => ({ type: m.type ?? 'bind', source: m.source ?? '', destination: m.destination, options: m.options ?? [] })),
+    mountPoints,
     ociSpec: spec,
   };
   return { info, manuallyStopped: false, hasBeenStarted: false, cgroupsPath };

@@ -31,8 +31,8 @@ export function effectiveConfig(options: CreateContainerOptions, image: ImageCon
     tty: !!options.tty,
     openStdin: !!options.openStdin,
     stopSignal: options.stopSignal ?? ic.StopSignal ?? 'SIGTERM',
-    exposedPorts: { ...(ic.ExposedPorts ?? {}) },
-    volumes: { ...(ic.Volumes ?? {}) },
+    exposedPorts: { ...(ic.ExposedPorts ?? {}), ...Object.fromEntries((options.exposedPorts ?? []).map((p) => [p.includes('/') ? p : `${p}/tcp`, {}])) },
+    volumes: { ...(ic.Volumes ?? {}), ...Object.fromEntries((options.volumes ?? []).map((v) => [v, {}])) },
   };
   return { config, argv };
 }

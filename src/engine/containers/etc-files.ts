@@ -18,17 +18,30 @@ export function containerHostname(id: string, options: CreateContainerOptions): 
   return id.slice(0, 12);
 }
 
-export function renderHosts(hostname: string, options: CreateContainerOptions): string {
+/** own: the container's addresses on its networks (Docker lists them instead of 127.0.1.1). */
+export function renderHosts(hostname: string, options: CreateContainerOptions, own: Array<{ ip: string; names: string[] }> = []): string {
+  const self = own.length ? own.map((e) => `${e.ip}\t${e.names.join(' ')}`) : [`127.0.1.1\t${hostname}`];
   const lines = options.networkMode === 'host'
     ? [readOr('/etc/hosts', '127.0.0.1\tlocalhost\n').trimEnd()]
     : ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix',
-      'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', `127.0.1.1\t${hostname}`];
+      'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', ...self];
   for (const entry of options.extraHosts ?? []) {
     const i = entry.indexOf(':');
     if (i <= 0 || i === entry.length - 1) throw invalidArgument(`invalid extra host "${entry}": expected name:ip`);
     lines.push(`${entry.slice(i + 1)}\t${entry.slice(0, i)}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** Rewrites /etc/hosts in place (same inode: the running container's bind mount sees it). */
+export function writeHostsFile(dir: string, hostname: string, options: CreateContainerOptions, own: Array<{ ip: string; names: string[] }>): void {
+  fs.writeFileSync(path.join(dir, 'hosts'), renderHosts(hostname, options, own));
+}
+
+/** Modes on a user-defined network, whose names the embedded DNS server at 127.0.0.11 answers. */
+export function usesEmbeddedDns(options: CreateContainerOptions): boolean {
+  const m = options.networkMode ?? '';
+  return !['', 'default', 'bridge', 'host', 'none'].includes(m) && !m.startsWith('container:');
 }
 
 export function renderResolvConf(hostResolv: string, dns: string[] | undefined): string {
@@ -62,6 +75,7 @@ export function writeEtcFiles(dir: string, id: string, options: CreateContainerO
   const files: EtcFiles = { hosts: path.join(dir, 'hosts'), hostname: path.join(dir, 'hostname'), resolvConf: path.join(dir, 'resolv.conf') };
   fs.writeFileSync(files.hosts, renderHosts(hostname, options));
   fs.writeFileSync(files.hostname, hostname + '\n');
-  fs.writeFileSync(files.resolvConf, renderResolvConf(readOr('/etc/resolv.conf', ''), options.dns));
+  // On user-defined networks the embedded DNS answers (and forwards to --dns or the host's resolvers).
+  fs.writeFileSync(files.resolvConf, renderResolvConf(readOr('/etc/resolv.conf', ''), usesEmbeddedDns(options) ? ['127.0.0.11'] : options.dns));
   return files;
 }

@@ -8,7 +8,9 @@ import type { RuntimeName } from '../runtime/index.js';
 import type { ImageService, Snapshotter } from '../images/types.js';
 import type { RuntimeKit } from './kit.js';
 import { Manager } from './manager.js';
+import type { ContainerNetworking } from './networking.js';
 import type { ContainerManager } from './types.js';
+import type { ContainerVolumes } from '../volumes/types.js';
 
 export async function openContainerManager(opts: {
   root: string;
@@ -16,6 +18,8 @@ export async function openContainerManager(opts: {
   images: ImageService;
   snapshots: Snapshotter;
   runtime: RuntimeName;
+  network?: ContainerNetworking;
+  volumes?: ContainerVolumes;
   logger?: (msg: string) => void;
 }): Promise<ContainerManager> {
   const kit = { buildSpec, buildExecProcess, readStats, readPids, oomKilled, specToJson, processToJson, precompiledSeccomp } as unknown as RuntimeKit;
@@ -24,3 +28,4 @@ export async function openContainerManager(opts: {
 
 export type { ContainerManager } from './types.js';
 export * from './types.js';
+export type { ContainerNetworking, NetworkedContainer } from './networking.js';

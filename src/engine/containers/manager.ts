@@ -23,12 +23,16 @@ import { ExecSessions } from './exec-sessions.js';
 import { isUp, newLive, nowIso, safeReaddir, setState, settlesWithin } from './live.js';
 import type { Live } from './live.js';
 import type { RuntimeKit } from './kit.js';
+import type { ContainerNetworking, NetworkedContainer } from './networking.js';
+import { writeHostsFile } from './etc-files.js';
 import { containerLogs } from './logs.js';
 import { generateName, newId, validateName } from './names.js';
 import { namespacesOf, psTable } from './proc-info.js';
 import { shouldRestart } from './restart-policy.js';
 import { parseSignal } from './signals.js';
 import { containerDir, loadRecords, RECORD_FILE, saveRecord } from './store.js';
+import { parseBind, parseTmpfs, parseVolumesFrom } from '../../api/docker/volume-spec.js';
+import type { ContainerVolumes } from '../volumes/types.js';
 
 export interface ManagerOptions {
   root: string;
@@ -37,6 +41,10 @@ export interface ManagerOptions {
   snapshots: Snapshotter;
   runtime: RuntimeName;
   kit: RuntimeKit;
+  /** Bridge networks, published ports and DNS; without it a container gets only loopback. */
+  network?: ContainerNetworking;
+  /** Volumes, binds and tmpfs mounts (engine/volumes); without it containers get none. */
+  volumes?: ContainerVolumes;
   logger?: (msg: string) => void;
 }
 
@@ -140,6 +148,8 @@ export class Manager implements ContainerManager {
   async create(input: CreateContainerOptions): Promise<ContainerInfo> {
     this.assertOpen();
     const options = normalizeCreateOptions(input, this.o.runtime);
+    const mode = options.networkMode ?? '';
+    if (!this.o.network && !['', 'none', 'host', 'default', 'bridge'].includes(mode)) throw notImplemented(`network mode "${mode}" needs berth's networking, which this daemon runs without`);
     const name = input.name ? validateName(input.name) : generateName((n) => this.nameTaken(n));
     if (this.nameTaken(name)) throw alreadyExists(`container name "/${name}" is already in use`);
     const image = this.o.images.resolve(options.image);
@@ -147,8 +157,21 @@ export class Manager implements ContainerManager {
     const dir = this.dir(id);
     this.reservedNames.add(name); // no await since the check above: two creates cannot both take it
     let prepared = false;
+    let networked = false;
+    const network = this.o.network;
+    const prepareNetwork = network
+      ? async (config: ContainerInfo['config']) => {
+          const r = await network.prepare(this.networked({ id, name, options, config }), (ref) => {
+            const other = this.get(ref);
+            return { id: other.rec.info.id, name: other.rec.info.name };
+          });
+          networked = true;
+          return r;
+        }
+      : undefined;
     try {
-      const rec = await buildContainer({ snapshots: this.o.snapshots, kit: this.o.kit, log: this.log }, { id, name, dir, options, image, onPrepared: () => (prepared = true) });
+      const rec = await buildContainer({ snapshots: this.o.snapshots, kit: this.o.kit, log: this.log }, { id, name, dir, options, image, onPrepared: () => (prepared = true), ...(prepareNetwork ? { prepareNetwork } : {}),
+        attachVolumes: (rootfs, config) => this.attachVolumes(id, options, rootfs, Object.keys(config.volumes)) });
       saveRecord(this.o.root, rec);
       const l = newLive(rec, true);
       this.live.set(id, l);
@@ -157,12 +180,28 @@ export class Manager implements ContainerManager {
       setImmediate(() => this.prepareAhead(l));
       return this.inspect(id);
     } catch (err) {
+      await this.o.volumes?.release(id, { removeAnonymous: true }).catch((e: unknown) => this.log(`cleanup of ${id}: volumes: ${String(e)}`));
       if (prepared) await this.o.snapshots.remove(id).catch((e: unknown) => this.log(`cleanup of ${id}: ${String(e)}`));
+      if (networked) await network?.release(id);
       fs.rmSync(dir, { recursive: true, force: true });
       throw asBerthError(err);
     } finally {
       this.reservedNames.delete(name);
     }
+  }
+
+  /** Resolves --volumes-from against the containers here, then lets the volumes hook attach everything. */
+  private async attachVolumes(id: string, options: CreateContainerOptions, rootfs: string, imageVolumes: string[]) {
+    const volumesFrom = (options.volumesFrom ?? []).map((raw) => {
+      const { container, mode } = parseVolumesFrom(raw);
+      return { mode, mountPoints: this.get(container).rec.info.mountPoints ?? [] };
+    });
+    const mounts = [...(options.binds ?? []).map(parseBind), ...(options.mounts ?? []), ...Object.entries(options.tmpfs ?? {}).map(([p, o]) => parseTmpfs(p, o))];
+    if (!this.o.volumes) {
+      if (mounts.length || volumesFrom.length) throw failedPrecondition('this daemon has no volume support configured');
+      return [];
+    }
+    return this.o.volumes.attach({ containerId: id, rootfs, mounts, volumesFrom, imageVolumes });
   }
 
   // ---- runtime container under conmon --------------------------------------------------------
@@ -216,6 +255,7 @@ export class Manager implements ContainerManager {
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(runDir, { recursive: true });
     await this.o.snapshots.mount(id);
+    await this.networkUp(l);
     const opts = l.rec.info.options;
     const { pid } = await conmonCreate({
       runtime: rt, containerId: id, cuuid: id.slice(0, 12), name: l.rec.info.name, bundle: this.bundle(id),
@@ -225,6 +265,24 @@ export class Manager implements ContainerManager {
     l.rec.info.state.pid = pid;
     l.runtimeCreated = true;
     this.exitWatcher.watch(id, (code) => this.onExit(id, code));
+  }
+
+  private networked(c: { id: string; name: string; options: CreateContainerOptions; config: ContainerInfo['config'] }): NetworkedContainer {
+    return { id: c.id, name: c.name, hostname: c.config.hostname, options: c.options, exposedPorts: Object.keys(c.config.exposedPorts) };
+  }
+
+  /** The container's network namespace, addresses and ports, before its runtime container exists. */
+  private async networkUp(l: Live): Promise<void> {
+    const net = this.o.network;
+    if (!net) return;
+    const info = l.rec.info;
+    const { hosts } = await net.setUp(this.networked(info));
+    if (hosts.length) writeHostsFile(this.dir(info.id), info.config.hostname, info.options, hosts);
+  }
+
+  /** Background network teardown after an exit: the next setUp and the removal queue behind it. */
+  private networkDown(id: string): void {
+    void this.o.network?.tearDown(id).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: network teardown: ${String(err)}`));
   }
 
   private beginRuntimeDelete(l: Live): void {
@@ -271,6 +329,7 @@ export class Manager implements ContainerManager {
     }
     this.beginRuntimeDelete(l);
     if (this.closed) return;
+    this.networkDown(id);
     const startedMs = Date.parse(l.rec.info.state.startedAt);
     const upMs = Number.isFinite(startedMs) ? Date.now() - startedMs : 0;
     const wasStarted = l.rec.info.state.status !== 'created';
@@ -351,6 +410,7 @@ export class Manager implements ContainerManager {
       const e = asBerthError(err);
       this.exitWatcher.unwatch(id);
       await rt.delete(id, true).catch(() => undefined);
+      this.networkDown(id);
       // Docker's codes for a command that cannot be run: 127 not found, 126 not executable.
       const code = /not found|no such file/i.test(e.message) ? 127 : /permission denied/i.test(e.message) ? 126 : 128;
       setState(l, { status: 'exited', pid: 0, exitCode: code, error: e.message, finishedAt: nowIso() });
@@ -475,11 +535,14 @@ export class Manager implements ContainerManager {
     if ((s === 'running' || s === 'paused' || s === 'restarting') && !opts.force) {
       throw failedPrecondition(`container "${l.rec.info.name}" is ${s}: stop it or use force`);
     }
-    await this.removeInternal(l);
+    await this.removeInternal(l, false, !!opts.volumes);
   }
 
-  /** fromExit: called by exit handling, which may itself run inside the start it would wait for. */
-  private async removeInternal(l: Live, fromExit = false): Promise<void> {
+  /**
+   * fromExit: called by exit handling, which may itself run inside the start it would wait for.
+   * removeVolumes: the container's anonymous volumes go too (`rm -v`; `--rm` as in Docker).
+   */
+  private async removeInternal(l: Live, fromExit = false, removeVolumes = !!l.rec.info.options.autoRemove): Promise<void> {
     const id = l.rec.info.id;
     if (l.removing) return;
     l.removing = true;
@@ -501,6 +564,8 @@ export class Manager implements ContainerManager {
       // After an exit the exit handler has begun the runtime delete: an auto-removal lets it finish
       // beside the answers (removeFiles waits for it); any other removal waits here.
       if (!fromExit || !l.runtimeDeleting) await this.runtimeDeleted(l);
+      // Address, veth, port rules and namespace go before the answer: a removed container leaves nothing behind.
+      await this.o.network?.release(id);
       // The record goes first: from here on the container is gone, and a crash before its files
       // are removed leaves a record-less directory, which the next start removes with its snapshot.
       fs.rmSync(path.join(this.dir(id), RECORD_FILE), { force: true });
@@ -512,6 +577,8 @@ export class Manager implements ContainerManager {
     }
     this.emit('destroy', id);
     this.live.delete(id);
+    // Synchronous up to its first await: the volumes are free (and anonymous ones gone from lists) now.
+    this.o.volumes?.release(id, { removeAnonymous: removeVolumes }).catch((err: unknown) => this.log(`container ${id.slice(0, 12)}: releasing its volumes: ${String(err)}`));
     for (const w of l.waiters.splice(0)) w.resolve({ exitCode: l.rec.info.state.exitCode ?? exitCode });
     for (const f of l.exitListeners.splice(0)) f();
     // The files go right after the answers to the waiters are on their way (setImmediate runs
@@ -678,12 +745,16 @@ export class Manager implements ContainerManager {
       if (this.live.has(rec.info.id)) continue;
       const l = newLive(rec, false);
       this.live.set(rec.info.id, l);
+      this.o.volumes?.adopt(rec.info.id, rec.info.mountPoints ?? []);
       try {
         await this.recoverOne(l);
       } catch (err) {
         this.log(`container ${rec.info.id.slice(0, 12)}: recovery failed: ${String(err)}`);
       }
     }
+    await this.o.network
+      ?.recover([...this.live.values()].map((l) => ({ c: this.networked(l.rec.info), running: isUp(l) || l.rec.info.state.status === 'created' })))
+      .catch((err: unknown) => this.log(`network recovery failed: ${String(err)}`));
   }
 
   /**

@@ -9,6 +9,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
+import type { MountPoint, MountSpec } from '../volumes/types.js';
 
 export type RestartPolicyName = 'no' | 'on-failure' | 'always' | 'unless-stopped';
 export interface RestartPolicy { name: RestartPolicyName; maximumRetryCount?: number }
@@ -52,11 +53,23 @@ export interface CreateContainerOptions {
   init?: boolean;
   restartPolicy?: RestartPolicy;
   autoRemove?: boolean;
-  // networking (the networking issue extends this); this issue supports "none" and "host"
+  // networking: "bridge" (default), "host", "none", "container:<ref>" or a network's name
   networkMode?: string;
   extraHosts?: string[]; // "name:ip"
   dns?: string[];
+  /** Docker's PortBindings: "80/tcp" → [{ HostIp, HostPort }] (HostPort "" = any free port, "8000-8010" = one of the range). */
+  portBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>>;
+  publishAllPorts?: boolean; // -P: every exposed port on a free host port
+  exposedPorts?: string[]; // "80/tcp", added to the image's EXPOSE
+  /** Further networks (and endpoint settings of the mode's network) by name: NetworkingConfig.EndpointsConfig. */
+  networks?: Record<string, { aliases?: string[]; ipv4Address?: string }>;
   runtime?: 'crun' | 'runc'; // default: the daemon's --runtime
+  // volumes and mounts (engine/volumes): as given, echoed by inspect's HostConfig
+  binds?: string[]; // -v / HostConfig.Binds: "[src:]dst[:mode]"
+  mounts?: MountSpec[]; // --mount / HostConfig.Mounts
+  tmpfs?: Record<string, string>; // --tmpfs / HostConfig.Tmpfs: path → options
+  volumesFrom?: string[]; // "container[:ro|rw]"
+  volumes?: string[]; // Config.Volumes / `-v /path`: anonymous volumes, like the image's VOLUME
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'removing' | 'dead';
@@ -93,6 +106,8 @@ export interface ContainerInfo {
   cgroupPath: string; // e.g. "/berth/<id>"
   namespaces: Record<string, string>; // kind → "pid:[4026532…]" read from /proc/<pid>/ns while running
   mounts: Array<{ type: string; source: string; destination: string; options: string[] }>;
+  /** Volumes, binds and tmpfs mounts resolved at create (Docker's MountPoints; inspect's Mounts). */
+  mountPoints?: MountPoint[];
   ociSpec?: unknown; // the OCI runtime spec config.json used
 }
 

@@ -1,5 +1,6 @@
 /** `/containers/*`: create, list, inspect, lifecycle, wait, logs, stats, top, resize, prune. */
 import { containerInspectJson, containerListJson } from '../../api/docker/container-json.js';
+import { withNetwork } from './networks.js';
 import { parseCreateRequest } from '../../api/docker/create-request.js';
 import { CONTAINER_FILTERS, containerMatches, parseFilters } from '../../api/docker/filters.js';
 import { frame } from '../../api/docker/stdcopy.js';
@@ -30,11 +31,11 @@ async function list({ res, query, deps }: RequestContext): Promise<void> {
   const limit = queryInt(query.get('limit'), 'limit', -1)!;
   if (limit > 0) items = items.slice(0, limit);
   const now = Date.now();
-  sendJson(res, 200, items.map((c) => containerListJson(c, now)));
+  sendJson(res, 200, items.map((c) => containerListJson(withNetwork(deps, c), now)));
 }
 
 async function inspect({ res, params, deps }: RequestContext): Promise<void> {
-  sendJson(res, 200, containerInspectJson(deps.engine.containers.inspect(params.id!)));
+  sendJson(res, 200, containerInspectJson(withNetwork(deps, deps.engine.containers.inspect(params.id!))));
 }
 
 async function start({ res, params, deps }: RequestContext): Promise<void> {

@@ -12,9 +12,11 @@ import { containerRoutes } from './containers.js';
 import type { ApiDeps, Handler, HijackHandler } from './context.js';
 import { sendError, sendRawError } from './http-errors.js';
 import { imageRoutes } from './images.js';
+import { networkRoutes } from './networks.js';
 import { Router } from './router.js';
 import { systemRoutes } from './system.js';
 import { unsupportedRoutes } from './unsupported.js';
+import { volumeRoutes } from './volumes.js';
 
 export type { ApiDeps, DaemonInfo } from './context.js';
 export type { Logger } from './logger.js';
@@ -26,6 +28,8 @@ function buildRouters(): { plain: Router<Handler>; hijack: Router<HijackHandler>
   containerRoutes(plain);
   attachExecRoutes(plain);
   imageRoutes(plain);
+  networkRoutes(plain);
+  volumeRoutes(plain);
   unsupportedRoutes(plain);
   const hijack = new Router<HijackHandler>();
   hijackRoutes(hijack);

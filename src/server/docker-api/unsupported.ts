@@ -22,12 +22,7 @@ export function unsupportedRoutes(r: Router<Handler>): void {
     .add('POST', '/build', unsupported('building images (docker build)'))
     .add('POST', '/build/prune', unsupported('the build cache'))
     .add('POST', '/commit', unsupported('committing containers (docker commit)'))
-    .add('GET', '/networks/{name}', noSuch('network'))
-    .add('*', '/networks', unsupported('networks'))
-    .add('*', '/networks/{rest*}', unsupported('networks'))
-    .add('GET', '/volumes/{name}', noSuch('volume'))
-    .add('*', '/volumes', unsupported('volumes'))
-    .add('*', '/volumes/{rest*}', unsupported('volumes'))
+    .add('*', '/volumes/{rest*}', unsupported('cluster volumes (swarm)'))
     .add('GET', '/plugins/{name}/json', noSuch('plugin'))
     .add('*', '/plugins', unsupported('plugins'))
     .add('*', '/plugins/{rest*}', unsupported('plugins'));

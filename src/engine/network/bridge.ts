@@ -1,0 +1,48 @@
+/**
+ * A network's Linux bridge and its CNI configuration. The bridge (with the gateway address) is
+ * created when the network is, so its subnet shows in the host's routes at once and other daemons'
+ * subnet allocation skips it; the bridge plugin then finds it ready.
+ */
+import { run, linkExists, deleteLink } from './host.js';
+import { CNI_VERSION, type NetConfList } from './cni/conflist.js';
+
+export interface BridgeNetwork { id: string; bridge: string; subnet: string; gateway: string; internal: boolean }
+
+export async function ensureBridge(n: BridgeNetwork): Promise<void> {
+  const prefix = n.subnet.split('/')[1];
+  if (!(await linkExists(n.bridge))) await run('ip', ['link', 'add', 'name', n.bridge, 'type', 'bridge']).catch(async (err) => {
+    if (!(await linkExists(n.bridge))) throw err; // created meanwhile by a plugin: fine
+  });
+  const addrs = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', n.bridge]);
+  if (!addrs.includes(` ${n.gateway}/${prefix} `)) await run('ip', ['addr', 'add', `${n.gateway}/${prefix}`, 'dev', n.bridge]);
+  await run('ip', ['link', 'set', n.bridge, 'up']);
+}
+
+export async function removeBridge(name: string): Promise<void> {
+  await deleteLink(name);
+}
+
+/** bridge (+ host-local IPAM) and portmap, as one conflist named after the network's id. */
+export function bridgeConfList(n: BridgeNetwork, ipamDataDir: string): NetConfList {
+  return {
+    cniVersion: CNI_VERSION,
+    name: `berth-${n.id.slice(0, 12)}`,
+    plugins: [
+      {
+        type: 'bridge',
+        bridge: n.bridge,
+        isGateway: true,
+        isDefaultGateway: !n.internal,
+        ipMasq: !n.internal,
+        hairpinMode: true,
+        capabilities: { ips: true },
+        ipam: { type: 'host-local', ranges: [[{ subnet: n.subnet, gateway: n.gateway }]], dataDir: ipamDataDir },
+      },
+      { type: 'portmap', capabilities: { portMappings: true }, snat: true },
+    ],
+  };
+}
+
+export function loopbackConf(): NetConfList {
+  return { cniVersion: CNI_VERSION, name: 'berth-loopback', plugins: [{ type: 'loopback' }] };
+}

@@ -197,15 +197,17 @@ test('logs -f follows until the container stops; exec -d; -H picks the daemon', 
   assert.equal((await d.berth(['rm', '-f', 'bg', 'counter'])).code, 0);
 });
 
-test('--network none|host; other networks are refused clearly; --env-file', async () => {
+test('--network none|host|bridge; unknown networks are refused clearly; --env-file', async () => {
   const none = await d.berth(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net']);
   assert.deepEqual([none.code, none.stdout], [0, 'lo\n']);
   const host = await d.berth(['run', '--rm', '--network', 'host', 'busybox', 'sh', '-c', 'ls /sys/class/net | wc -l']);
   assert.equal(host.code, 0, host.stderr);
   assert.ok(Number(host.stdout.trim()) >= 1);
-  const bridge = await d.berth(['run', '--rm', '--network', 'bridge', 'busybox', 'true']);
-  assert.equal(bridge.code, 125);
-  assert.match(bridge.stderr, /berth does not support network "bridge" yet/);
+  const bridge = await d.berth(['run', '--rm', '--network', 'bridge', 'busybox', 'sh', '-c', 'ls /sys/class/net']);
+  assert.deepEqual([bridge.code, bridge.stdout], [0, 'eth0\nlo\n'], bridge.stderr);
+  const unknown = await d.berth(['run', '--rm', '--network', 'no-such-net', 'busybox', 'true']);
+  assert.equal(unknown.code, 125);
+  assert.match(unknown.stderr, /network no-such-net not found/);
   const envFile = `${d.dir}/env.list`;
   (await import('node:fs')).writeFileSync(envFile, '# comment\nFROM_FILE=yes\n');
   const env = await d.berth(['run', '--rm', '--env-file', envFile, 'busybox', 'sh', '-c', 'echo $FROM_FILE']);

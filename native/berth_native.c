@@ -3,7 +3,8 @@
  * package exists as one small unit: mknod (overlay whiteouts are 0/0 character devices, FIFOs in
  * layers), l{set,get}xattr (overlay opaque dirs, file capabilities in layers), mount/umount2
  * (overlay rootfs), and a bridge from conmon's SOCK_SEQPACKET attach socket to a SOCK_STREAM
- * socket that libuv can read (libuv refuses SEQPACKET fds).
+ * socket that libuv can read (libuv refuses SEQPACKET fds), and sockets created inside another
+ * network namespace (the embedded DNS server's listeners) without moving the main thread.
  *
  * Every function throws a JS Error with .code = errno name and .syscall set, like Node's fs.
  */
@@ -17,7 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <seccomp.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -38,6 +44,7 @@ static const char *errno_name(int e) {
     case ECONNREFUSED: return "ECONNREFUSED"; case ENAMETOOLONG: return "ENAMETOOLONG";
     case ENOSPC: return "ENOSPC"; case ERANGE: return "ERANGE"; case ELOOP: return "ELOOP";
     case EROFS: return "EROFS"; case ENODEV: return "ENODEV"; case EMFILE: return "EMFILE";
+    case EADDRINUSE: return "EADDRINUSE"; case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
     default: return "EUNKNOWN";
   }
 }
@@ -325,6 +332,83 @@ static napi_value js_seccomp_compile(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * netnsSocket(netnsPath, kind, address, port) → fd of an IPv4 socket ("udp" or "tcp", bound, not yet
+ * listening) that lives in the network namespace at netnsPath. The embedded DNS server listens inside
+ * each container's namespace the way Docker's does; a socket keeps the namespace it was created in, so
+ * a short-lived thread setns()'s, creates and binds it, and ends. The main thread (and libuv's pool
+ * threads, which are reused) never change namespace. lo is brought up when it is down, so the
+ * 127.0.0.0/8 local route exists.
+ */
+struct netns_socket_job {
+  char netns[PATH_BUF];
+  int type;
+  struct in_addr addr;
+  int port;
+  int fd;
+  int err;
+  const char *step;
+};
+
+static int bring_loopback_up(void) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return -1;
+  struct ifreq ifr; memset(&ifr, 0, sizeof ifr);
+  strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+  if (rc == 0 && !(ifr.ifr_flags & IFF_UP)) {
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+  }
+  int e = errno; close(s); errno = e;
+  return rc;
+}
+
+static void *netns_socket_main(void *arg) {
+  struct netns_socket_job *j = arg;
+  j->fd = -1;
+  int ns = open(j->netns, O_RDONLY | O_CLOEXEC);
+  if (ns < 0) { j->err = errno; j->step = "open"; return NULL; }
+  if (setns(ns, CLONE_NEWNET) != 0) { j->err = errno; j->step = "setns"; close(ns); return NULL; }
+  close(ns);
+  if (bring_loopback_up() != 0) { j->err = errno; j->step = "ioctl(lo up)"; return NULL; }
+  int s = socket(AF_INET, j->type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (s < 0) { j->err = errno; j->step = "socket"; return NULL; }
+  /* TCP only: rebinding right after a detach must not wait out TIME_WAIT. Never for UDP, where it
+   * would let a second socket share the address (and take the datagrams). */
+  int one = 1;
+  if (j->type == SOCK_STREAM) setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa; memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET; sa.sin_addr = j->addr; sa.sin_port = htons((uint16_t)j->port);
+  if (bind(s, (struct sockaddr *)&sa, sizeof sa) != 0) { j->err = errno; j->step = "bind"; close(s); return NULL; }
+  j->fd = s;
+  return NULL;
+}
+
+static napi_value js_netns_socket(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  struct netns_socket_job j; memset(&j, 0, sizeof j);
+  char kind[8], address[64];
+  int32_t port = -1;
+  if (argc < 4 || get_string(env, argv[0], j.netns, sizeof j.netns) || get_string(env, argv[1], kind, sizeof kind) ||
+      get_string(env, argv[2], address, sizeof address) || napi_get_value_int32(env, argv[3], &port) != napi_ok ||
+      port < 0 || port > 65535 || inet_pton(AF_INET, address, &j.addr) != 1 ||
+      (strcmp(kind, "udp") && strcmp(kind, "tcp"))) {
+    napi_throw_type_error(env, NULL, "netnsSocket(netnsPath, 'udp'|'tcp', ipv4Address, port)");
+    return NULL;
+  }
+  j.type = strcmp(kind, "udp") ? SOCK_STREAM : SOCK_DGRAM;
+  j.port = port;
+  pthread_t t;
+  int rc = pthread_create(&t, NULL, netns_socket_main, &j);
+  if (rc != 0) { errno = rc; return throw_errno(env, "pthread_create", j.netns); }
+  pthread_join(t, NULL);
+  if (j.fd < 0) { errno = j.err; return throw_errno(env, j.step, j.netns); }
+  napi_value out; napi_create_int32(env, j.fd, &out);
+  return out;
+}
+
 #define EXPORT(name, fn) do { napi_value f; napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f); napi_set_named_property(env, exports, name, f); } while (0)
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -335,6 +419,7 @@ static napi_value init(napi_env env, napi_value exports) {
   EXPORT("umount2", js_umount2);
   EXPORT("seqpacketBridge", js_seqpacket_bridge);
   EXPORT("seccompCompile", js_seccomp_compile);
+  EXPORT("netnsSocket", js_netns_socket);
   return exports;
 }
 

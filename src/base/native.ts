@@ -22,6 +22,12 @@ export interface BerthNative {
   seqpacketBridge(path: string): number;
   /** BPF program (struct sock_filter[]) for a seccomp section flattened to lines; see precompile.ts. */
   seccompCompile(text: string): Buffer;
+  /**
+   * A bound (not yet listening) IPv4 socket created inside the network namespace at netnsPath, by a
+   * short-lived native thread (the caller's thread never changes namespace); lo is brought up there if
+   * it is down. Wrap it with dgram `bind({ fd })` or `net.Server.listen({ fd })`.
+   */
+  netnsSocket(netnsPath: string, kind: 'udp' | 'tcp', address: string, port: number): number;
 }
 
 export const MountFlags = {

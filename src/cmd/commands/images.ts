@@ -142,7 +142,7 @@ const history: Command = {
   },
 };
 
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   process.stdout.write(question);
   const rl = readline.createInterface({ input: process.stdin });
   const answer = await new Promise<string>((resolve) => {

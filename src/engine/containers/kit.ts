@@ -17,6 +17,8 @@ export interface SpecInputShape {
   initPath?: string;
   cgroupsPath: string;
   netnsPath?: string;
+  /** Volume, bind and tmpfs mounts (engine/volumes), after the defaults. */
+  extraMounts?: Array<{ destination: string; type?: string; source?: string; options?: string[] }>;
 }
 
 /** The OCI runtime spec, the parts the manager reads itself. */

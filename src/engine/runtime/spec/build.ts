@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { failedPrecondition, invalidArgument } from '../../../base/errors.js';
-import { OciVersion, type OciCapabilities, type OciSpec } from '../../../api/oci/runtime-spec.js';
+import { OciVersion, type OciCapabilities, type OciMount, type OciSpec } from '../../../api/oci/runtime-spec.js';
 import type { CreateContainerOptions } from '../../containers/types.js';
 import type { ImageConfig } from '../../images/types.js';
 import { defaultProfile, renderSeccomp } from '../seccomp/index.js';
@@ -33,6 +33,7 @@ export interface SpecInput {
   initPath?: string; // host path of the init binary (catatonit) when options.init
   cgroupsPath: string; // e.g. "/berth/<id>" (cgroupfs driver)
   netnsPath?: string; // join this network namespace; undefined + networkMode 'host' = host netns; else a new one
+  extraMounts?: OciMount[]; // volumes, binds, tmpfs: placed after the defaults, replacing a default at the same destination
 }
 
 /** Docker's masked paths (moby oci/defaults.go, incl. the 2024 powercap addition). */
@@ -83,6 +84,7 @@ export function buildSpecFor(input: SpecInput, host: HostFacts): { spec: OciSpec
   if (input.shmPath !== undefined) checkAbsolute('shm path', input.shmPath);
   if (o.init && !input.initPath) throw failedPrecondition('--init was requested but no init binary is configured');
   if (input.initPath !== undefined) checkAbsolute('init path', input.initPath);
+  for (const m of input.extraMounts ?? []) checkAbsolute('mount destination', m.destination);
   const shmSize = o.shmSize ?? 0;
   if (!Number.isSafeInteger(shmSize) || shmSize < 0) throw invalidArgument('SHM size can not be less than 0');
 
@@ -119,6 +121,7 @@ export function buildSpecFor(input: SpecInput, host: HostFacts): { spec: OciSpec
       privileged,
       userns,
       ownNetns,
+      extra: input.extraMounts,
     }),
     linux: {
       namespaces,

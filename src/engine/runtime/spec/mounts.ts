@@ -17,6 +17,8 @@ export interface MountInput {
   userns: boolean;
   /** The container gets its own network namespace (sysfs can only be mounted fresh then, under a user namespace). */
   ownNetns: boolean;
+  /** The container's own mounts (volumes, binds, tmpfs). */
+  extra?: OciMount[];
 }
 
 export function buildMounts(m: MountInput): OciMount[] {
@@ -44,5 +46,17 @@ export function buildMounts(m: MountInput): OciMount[] {
     { destination: '/etc/resolv.conf', type: 'bind', source: m.files.resolvConf, options: fileOpts },
   );
   if (m.initPath) mounts.push({ destination: '/dev/init', type: 'bind', source: m.initPath, options: ['bind', 'ro'] });
-  return mounts;
+  return withExtraMounts(mounts, m.extra ?? []);
+}
+
+/**
+ * Docker: a container's own mount replaces a default one at the same destination (e.g. /dev/shm,
+ * /etc/hosts), and its mounts go parents first (fewest path components first, stable otherwise).
+ */
+function withExtraMounts(defaults: OciMount[], extra: OciMount[]): OciMount[] {
+  if (extra.length === 0) return defaults;
+  const taken = new Set(extra.map((e) => e.destination));
+  const depth = (p: string) => p.split('/').filter(Boolean).length;
+  const sorted = extra.map((e, i) => ({ e, i })).sort((a, b) => depth(a.e.destination) - depth(b.e.destination) || a.i - b.i).map(({ e }) => e);
+  return [...defaults.filter((d) => !taken.has(d.destination)), ...sorted];
 }

@@ -97,7 +97,7 @@ test('bad input is InvalidArgument naming the field', () => {
 });
 
 test('features berth lacks are NotImplemented, never dropped silently', () => {
-  assert.match(code(() => parseCreateRequest({ Image: 'x', HostConfig: { Binds: ['/a:/b'] } })), /^NotImplemented: berth does not support volumes/);
+  assert.match(code(() => parseCreateRequest({ Image: 'x', HostConfig: { Devices: [{ PathOnHost: '/dev/fuse' }] } })), /^NotImplemented: berth does not support devices/);
   assert.match(code(() => parseCreateRequest({ Image: 'x', HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } } })), /^NotImplemented: berth does not support port publishing/);
   assert.match(code(() => parseCreateRequest({ Image: 'x', HostConfig: { NetworkMode: 'bridge' } })), /^NotImplemented: berth does not support network "bridge" yet/);
 });

@@ -83,9 +83,10 @@ test('two user networks are isolated from each other', async () => {
   await ok(['run', '-d', '--name', 'lhs', '--network', 'left', 'busybox', 'sh', '-c', 'mkdir /w && echo l > /w/index.html && httpd -f -p 80 -h /w']);
   const ip = JSON.parse(await ok(['inspect', 'lhs']))[0].NetworkSettings.Networks.left.IPAddress as string;
   assert.match(ip, /^10\./);
-  const same = await ok(['run', '--rm', '--network', 'left', 'busybox', 'wget', '-qO-', '-T', '2', `http://${ip}/`]);
+  // `timeout`, not wget's own -T: busybox 1.35's wget segfaults whenever -T is given (on the host too).
+  const same = await ok(['run', '--rm', '--network', 'left', 'busybox', 'timeout', '3', 'wget', '-qO-', `http://${ip}/`]);
   assert.equal(same.trim(), 'l');
-  const other = await d.berth(['run', '--rm', '--network', 'right', 'busybox', 'wget', '-qO-', '-T', '2', `http://${ip}/`]);
+  const other = await d.berth(['run', '--rm', '--network', 'right', 'busybox', 'timeout', '3', 'wget', '-qO-', `http://${ip}/`]);
   assert.notEqual(other.code, 0);
   const noName = await d.berth(['run', '--rm', '--network', 'right', 'busybox', 'nslookup', 'lhs', '127.0.0.11']);
   assert.notEqual(noName.code, 0);

@@ -96,3 +96,27 @@ export function validatePortBindings(v: unknown): PortBindingsJson | undefined {
   }
   return out;
 }
+
+/** One entry of `GET /containers/json`'s Ports. */
+export interface ListedPort { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }
+
+/**
+ * The PORTS column of `docker ps`: "0.0.0.0:8080->80/tcp, 443/tcp", sorted, with runs of
+ * consecutive ports on the same address folded into ranges ("0.0.0.0:8000-8002->8000-8002/tcp").
+ */
+export function formatPortsColumn(ports: ListedPort[]): string {
+  const sorted = [...ports].sort((a, b) => (a.IP ?? '').localeCompare(b.IP ?? '') || a.Type.localeCompare(b.Type) || a.PrivatePort - b.PrivatePort || (a.PublicPort ?? 0) - (b.PublicPort ?? 0));
+  const runs: Array<{ first: ListedPort; last: ListedPort }> = [];
+  for (const p of sorted) {
+    const run = runs[runs.length - 1];
+    const extends_ = run && run.last.IP === p.IP && run.last.Type === p.Type && run.last.PrivatePort + 1 === p.PrivatePort
+      && (p.PublicPort === undefined ? run.last.PublicPort === undefined : run.last.PublicPort !== undefined && run.last.PublicPort + 1 === p.PublicPort);
+    if (extends_) run.last = p;
+    else runs.push({ first: p, last: p });
+  }
+  const span = (a: number, b: number) => (a === b ? `${a}` : `${a}-${b}`);
+  return runs.map(({ first, last }) => {
+    const priv = `${span(first.PrivatePort, last.PrivatePort)}/${first.Type}`;
+    return first.PublicPort === undefined ? priv : `${first.IP ?? '0.0.0.0'}:${span(first.PublicPort, last.PublicPort!)}->${priv}`;
+  }).join(', ');
+}

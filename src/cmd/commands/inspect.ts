@@ -1,15 +1,19 @@
-/** `berth inspect`: containers first, then images (docker's order); `-f` templates, `-o json|yaml`. */
+/** `berth inspect`: containers, then images, networks and volumes (docker's order); `-f` templates, `-o json|yaml`. */
 import type { Parsed } from '../args.js';
 import { DaemonError, type DaemonClient } from '../client.js';
 import { CliError, str, structuredFormat, type Command } from '../command.js';
 import { printStructured, renderTemplate } from '../output.js';
 
-type Kind = 'container' | 'image';
+type Kind = 'container' | 'image' | 'network' | 'volume';
+const KINDS: Kind[] = ['container', 'image', 'network', 'volume'];
+
+/** Networks and volumes are inspected at /<kind>s/<ref>, containers and images at .../json. */
+const inspectPath = (kind: Kind, ref: string) => `/${kind}s/${encodeURIComponent(ref)}${kind === 'container' || kind === 'image' ? '/json' : ''}`;
 
 async function find(client: DaemonClient, ref: string, kinds: Kind[]): Promise<unknown | undefined> {
   for (const kind of kinds) {
     try {
-      return await client.get(`/${kind}s/${encodeURIComponent(ref)}/json`);
+      return await client.get(inspectPath(kind, ref));
     } catch (err) {
       if (err instanceof DaemonError && err.status === 404) continue;
       throw err;
@@ -52,12 +56,12 @@ const inspect: Command = {
     usage: '[OPTIONS] NAME|ID [NAME|ID...]',
     summary: 'Return low-level information on berth objects',
     minArgs: 1,
-    flags: [...inspectFlags, { name: 'type', type: 'string', help: 'Only inspect objects of the given type (container or image)' }],
+    flags: [...inspectFlags, { name: 'type', type: 'string', help: 'Only inspect objects of the given type (container, image, network or volume)' }],
   },
   run(p, ctx) {
     const type = str(p, 'type');
-    if (type && type !== 'container' && type !== 'image') throw new CliError(`"${type}" is not a valid value for --type`);
-    return inspectObjects(p, ctx.client(), type ? [type as Kind] : ['container', 'image']);
+    if (type && !KINDS.includes(type as Kind)) throw new CliError(`"${type}" is not a valid value for --type`);
+    return inspectObjects(p, ctx.client(), type ? [type as Kind] : KINDS);
   },
 };
 

@@ -1,11 +1,12 @@
 /** `berth ps`: lists containers like `docker ps`. */
 import { humanDuration } from '../../api/docker/human-time.js';
+import { formatPortsColumn, type ListedPort } from '../../api/docker/network-ports.js';
 import { bool, list, str, structuredFormat, type Command } from '../command.js';
 import { ellipsis, formatList, printStructured, shortId, table } from '../output.js';
 
 const PS_HEADERS: Record<string, string> = { ID: 'CONTAINER ID', RunningFor: 'CREATED', CreatedAt: 'CREATED AT', LocalVolumes: 'LOCAL VOLUMES' };
 
-interface ContainerEntry { Id: string; Names: string[]; Image: string; ImageID: string; Command: string; Created: number; State: string; Status: string; Labels: Record<string, string>; Ports: unknown[]; Mounts: unknown[]; HostConfig: { NetworkMode: string } }
+interface ContainerEntry { Id: string; Names: string[]; Image: string; ImageID: string; Command: string; Created: number; State: string; Status: string; Labels: Record<string, string>; Ports: ListedPort[] | null; Mounts: unknown[]; HostConfig: { NetworkMode: string } }
 
 /** The fields `docker ps --format` knows, as strings. */
 function formatterRow(c: ContainerEntry, trunc: boolean): Record<string, string> {
@@ -19,7 +20,7 @@ function formatterRow(c: ContainerEntry, trunc: boolean): Record<string, string>
     Mounts: '',
     Names: c.Names.map((n) => n.replace(/^\//, '')).join(','),
     Networks: c.HostConfig.NetworkMode,
-    Ports: '',
+    Ports: formatPortsColumn(c.Ports ?? []),
     RunningFor: `${humanDuration(Date.now() - c.Created * 1000)} ago`,
     Size: '0B',
     State: c.State,

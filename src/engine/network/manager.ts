@@ -291,8 +291,10 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
       const entry = this.endpointEntry(n, opts.aliases, opts.ipv4Address);
       c.networks.push(entry);
       this.saveConfig(c);
+      // The namespace exists from the runtime create on (right after container create), so a
+      // created container is wired now too, not only a running one.
       const st = this.states.get(c.id);
-      if (container.running && st) {
+      if (st) {
         try {
           await this.attach(c, st, entry, false);
           await this.attachDns(c);

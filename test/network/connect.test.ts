@@ -1,0 +1,167 @@
+/**
+ * Changing a container's networks and the per-container network options, through a real daemon:
+ * network connect / disconnect on a running container, network prune, -P, --ip, --internal,
+ * --dns / --add-host / --hostname, and the PORTS column of ps.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
+import { busyboxImage } from '../helpers/test-image.js';
+
+let d: Daemon;
+
+before(async () => {
+  d = await startDaemon('net-connect');
+  const r = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+after(async () => {
+  await teardown(d);
+});
+
+async function ok(args: string[]): Promise<string> {
+  const r = await d.berth(args);
+  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}\n${d.log().slice(-3000)}`);
+  return r.stdout;
+}
+
+async function fails(args: string[], message: RegExp, code = 125): Promise<void> {
+  const r = await d.berth(args);
+  assert.equal(r.code, code, `berth ${args.join(' ')} should fail: ${r.stdout}${r.stderr}`);
+  assert.match(r.stderr, message);
+}
+
+const HTTPD = (text: string) => ['sh', '-c', `mkdir /w && echo ${text} > /w/index.html && httpd -f -p 80 -h /w`];
+
+/** A subnet of its own per test process, so parallel daemons never ask for the same one. */
+const ownSubnet = `10.213.${process.pid % 250}.0/24`;
+
+test('network connect gives a running container an interface and the names; disconnect takes both away', async () => {
+  await ok(['network', 'create', 'alpha']);
+  await ok(['network', 'create', 'beta']);
+  await ok(['run', '-d', '--name', 'srv', '--network', 'alpha', ...['busybox', ...HTTPD('from-srv')]]);
+  await ok(['run', '-d', '--name', 'cli', '--network', 'beta', 'busybox', 'sleep', '600']);
+  const lookupBefore = await d.berth(['exec', 'cli', 'nslookup', 'srv', '127.0.0.11']);
+  assert.notEqual(lookupBefore.code, 0, 'srv is on another network');
+
+  await ok(['network', 'connect', '--alias', 'api', 'alpha', 'cli']);
+  const addrs = await ok(['exec', 'cli', 'ip', '-o', '-4', 'addr', 'show']);
+  assert.match(addrs, /eth0 .*inet 10\./);
+  assert.match(addrs, /eth1 .*inet 10\./);
+  assert.equal((await ok(['exec', 'cli', 'wget', '-qO-', 'http://srv/'])).trim(), 'from-srv');
+  // The new endpoint's alias answers for the others on that network.
+  assert.match(await ok(['exec', 'srv', 'nslookup', 'api', '127.0.0.11']), /Address: 10\./);
+  const nets = JSON.parse(await ok(['inspect', 'cli']))[0].NetworkSettings.Networks;
+  assert.deepEqual(Object.keys(nets).sort(), ['alpha', 'beta']);
+  await fails(['network', 'connect', 'alpha', 'cli'], /already exists in network alpha/, 1);
+
+  await ok(['network', 'disconnect', 'alpha', 'cli']);
+  const after = await ok(['exec', 'cli', 'ip', '-o', '-4', 'addr', 'show']);
+  assert.doesNotMatch(after, /eth1/);
+  assert.notEqual((await d.berth(['exec', 'cli', 'nslookup', 'srv', '127.0.0.11'])).code, 0);
+  assert.notEqual((await d.berth(['exec', 'srv', 'nslookup', 'api', '127.0.0.11'])).code, 0);
+  await fails(['network', 'disconnect', 'alpha', 'cli'], /is not connected to network alpha/, 1);
+
+  // A stopped container connected to a network gets that interface at its next start.
+  await ok(['create', '--name', 'later', '--network', 'beta', 'busybox', 'sh', '-c', 'wget -qO- http://srv/']);
+  await ok(['network', 'connect', 'alpha', 'later']);
+  assert.equal((await ok(['start', '-a', 'later'])).trim(), 'from-srv');
+  await ok(['rm', '-f', 'srv', 'cli', 'later']);
+  await ok(['network', 'rm', 'alpha', 'beta']);
+});
+
+test('network prune removes unused user networks only, honouring label filters', async () => {
+  await ok(['network', 'create', '--label', 'tier=tmp', 'gone1']);
+  await ok(['network', 'create', 'gone2']);
+  await ok(['network', 'create', '--label', 'tier=tmp', 'used']);
+  await ok(['create', '--name', 'user', '--network', 'used', 'busybox', 'true']);
+  const filtered = await ok(['network', 'prune', '-f', '--filter', 'label=tier=tmp']);
+  assert.match(filtered, /Deleted Networks:\ngone1\n/);
+  const names = (await ok(['network', 'ls', '--format', '{{.Name}}'])).split('\n').filter(Boolean);
+  assert.ok(names.includes('gone2') && names.includes('used') && names.includes('bridge') && !names.includes('gone1'), names.join(','));
+  const all = await ok(['network', 'prune', '-f']);
+  assert.match(all, /gone2/);
+  assert.doesNotMatch(all, /used|bridge/);
+  await ok(['rm', 'user']);
+  assert.match(await ok(['network', 'prune', '-f']), /used/);
+  assert.deepEqual((await ok(['network', 'ls', '-q'])).split('\n').filter(Boolean).length, 1);
+});
+
+test('-P publishes the image\'s EXPOSE ports on random host ports, shown by port and ps', async () => {
+  await ok(['run', '-d', '--name', 'pall', '-P', 'busybox', ...HTTPD('all-published')]);
+  const line = (await ok(['port', 'pall'])).trim();
+  const m = /^80\/tcp -> 0\.0\.0\.0:(\d+)$/.exec(line);
+  assert.ok(m, line);
+  const deadline = Date.now() + 10_000;
+  let body = '';
+  while (Date.now() < deadline && body !== 'all-published') {
+    body = await fetch(`http://127.0.0.1:${m[1]}/`).then(async (r) => (await r.text()).trim(), () => '');
+    if (body !== 'all-published') await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(body, 'all-published');
+  assert.equal((await ok(['ps', '--filter', 'name=pall', '--format', '{{.Ports}}'])).trim(), `0.0.0.0:${m[1]}->80/tcp`);
+  await ok(['rm', '-f', 'pall']);
+  await ok(['run', '-d', '--name', 'exposed', 'busybox', 'sleep', '600']);
+  assert.equal((await ok(['ps', '--filter', 'name=exposed', '--format', '{{.Ports}}'])).trim(), '80/tcp');
+  await ok(['rm', '-f', 'exposed']);
+});
+
+test('--ip picks the address on a user network; taken, foreign and default-bridge addresses are refused', async () => {
+  await ok(['network', 'create', '--subnet', ownSubnet, 'fixed']);
+  const ip = ownSubnet.replace(/0\/24$/, '50');
+  await ok(['run', '-d', '--name', 'pinned', '--network', 'fixed', '--ip', ip, 'busybox', 'sleep', '600']);
+  assert.match(await ok(['exec', 'pinned', 'ip', '-o', '-4', 'addr', 'show', 'eth0']), new RegExp(`inet ${ip.replace(/\./g, '\\.')}/24`));
+  assert.equal(JSON.parse(await ok(['inspect', 'pinned']))[0].NetworkSettings.Networks.fixed.IPAddress, ip);
+  const taken = await d.berth(['run', '--rm', '--network', 'fixed', '--ip', ip, 'busybox', 'true']);
+  assert.equal(taken.code, 125);
+  assert.match(taken.stderr, new RegExp(ip.replace(/\./g, '\\.')));
+  await fails(['run', '--rm', '--network', 'fixed', '--ip', '192.0.2.9', 'busybox', 'true'], /not in network fixed's subnet/);
+  await fails(['run', '--rm', '--ip', '10.1.1.1', 'busybox', 'true'], /user defined networks only/);
+  await ok(['rm', '-f', 'pinned']);
+  assert.equal((await ok(['ps', '-aq'])).trim(), '', 'the refused containers left nothing behind');
+  await ok(['network', 'rm', 'fixed']);
+});
+
+test('--internal: containers talk to each other but have no route out of the network', async () => {
+  const server = http.createServer((_, res) => res.end('host-side'));
+  await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+  const port = (server.address() as AddressInfo).port;
+  const hostAddr = execFileSync('ip', ['-4', '-o', 'addr', 'show', 'scope', 'global'], { encoding: 'utf8' }).split('\n').map((l) => /inet (\S+)\//.exec(l)?.[1]).find((a) => a && !a.startsWith('10.21'));
+  assert.ok(hostAddr, 'the host has a global IPv4 address');
+  try {
+    await ok(['network', 'create', '--internal', 'sealed']);
+    await ok(['network', 'create', 'open']);
+    // An ordinary user network reaches the host's address; the internal one does not.
+    assert.equal((await ok(['run', '--rm', '--network', 'open', 'busybox', 'timeout', '5', 'wget', '-qO-', `http://${hostAddr}:${port}/`])).trim(), 'host-side');
+    const routes = await ok(['run', '--rm', '--network', 'sealed', 'busybox', 'ip', 'route']);
+    assert.doesNotMatch(routes, /default/);
+    assert.notEqual((await d.berth(['run', '--rm', '--network', 'sealed', 'busybox', 'timeout', '3', 'wget', '-qO-', `http://${hostAddr}:${port}/`])).code, 0);
+    await ok(['run', '-d', '--name', 'inside', '--network', 'sealed', 'busybox', ...HTTPD('inside')]);
+    assert.equal((await ok(['run', '--rm', '--network', 'sealed', 'busybox', 'wget', '-qO-', 'http://inside/'])).trim(), 'inside');
+    assert.equal(JSON.parse(await ok(['network', 'inspect', 'sealed']))[0].Internal, true);
+    await ok(['rm', '-f', 'inside']);
+    await ok(['network', 'rm', 'sealed', 'open']);
+  } finally {
+    server.close();
+  }
+});
+
+test('--dns, --add-host and --hostname shape the container\'s /etc files', async () => {
+  const out = await ok(['run', '--rm', '--dns', '192.0.2.53', '--add-host', 'db.example:10.9.8.7', '--hostname', 'myhost', 'busybox', 'sh', '-c', 'cat /etc/resolv.conf /etc/hosts; hostname']);
+  assert.match(out, /^nameserver 192\.0\.2\.53$/m);
+  assert.doesNotMatch(out, /nameserver (?!192\.0\.2\.53)/);
+  assert.match(out, /^10\.9\.8\.7\s+db\.example$/m);
+  assert.match(out, /^10\.\d+\.\d+\.\d+\s+myhost$/m);
+  assert.match(out, /^myhost$/m);
+  // On a user network the container asks the embedded DNS; its own entries still come from /etc/hosts.
+  await ok(['network', 'create', 'named']);
+  const user = await ok(['run', '--rm', '--network', 'named', '--dns', '192.0.2.53', '--add-host', 'db.example:10.9.8.7', 'busybox', 'sh', '-c', 'cat /etc/resolv.conf; ping -c1 -W1 db.example 2>&1 | head -1']);
+  assert.match(user, /^nameserver 127\.0\.0\.11$/m);
+  assert.doesNotMatch(user, /192\.0\.2\.53/);
+  assert.match(user, /PING db\.example \(10\.9\.8\.7\)/);
+  await ok(['network', 'rm', 'named']);
+});

@@ -1,13 +1,15 @@
 /**
  * Changing a container's networks and the per-container network options, through a real daemon:
  * network connect / disconnect on a running container, network prune, -P, --ip, --internal,
- * --dns / --add-host / --hostname, and the PORTS column of ps.
+ * --dns / --add-host / --hostname, --dns as the embedded DNS's upstream, and the PORTS column of ps.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import dnsPacket from 'dns-packet';
 import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
 import { busyboxImage } from '../helpers/test-image.js';
 
@@ -164,4 +166,46 @@ test('--dns, --add-host and --hostname shape the container\'s /etc files', async
   assert.doesNotMatch(user, /192\.0\.2\.53/);
   assert.match(user, /PING db\.example \(10\.9\.8\.7\)/);
   await ok(['network', 'rm', 'named']);
+});
+
+/** A UDP resolver on a loopback address of its own, port 53 (what --dns can name): nothing leaves the machine. */
+async function loopbackResolver(records: Record<string, string>): Promise<{ address: string; asked: string[]; close(): void }> {
+  const address = `127.0.${(process.pid >> 8) % 250}.${2 + (process.pid % 250)}`;
+  const asked: string[] = [];
+  const socket = dgram.createSocket('udp4');
+  socket.on('message', (query, from) => {
+    const packet = dnsPacket.decode(query);
+    const q = packet.questions![0]!;
+    asked.push(q.name);
+    const data = records[q.name.toLowerCase()];
+    const answers: dnsPacket.Answer[] = data && q.type === 'A' ? [{ type: 'A', name: q.name, ttl: 30, data }] : [];
+    socket.send(dnsPacket.encode({ type: 'response', id: packet.id, flags: dnsPacket.RECURSION_AVAILABLE | (data ? 0 : 3), questions: [q], answers }), from.port, from.address);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(53, address, () => resolve());
+  });
+  return { address, asked, close: () => socket.close() };
+}
+
+test('on a user network --dns becomes the embedded DNS\'s upstream: other names are forwarded there', async () => {
+  const upstream = await loopbackResolver({ 'outside.example': '192.0.2.77' });
+  try {
+    await ok(['network', 'create', 'fwd']);
+    await ok(['run', '-d', '--name', 'peer', '--network', 'fwd', 'busybox', 'sleep', '600']);
+    const out = await ok(['run', '--rm', '--network', 'fwd', '--dns', upstream.address, 'busybox', 'sh', '-c', 'cat /etc/resolv.conf; nslookup outside.example; nslookup peer']);
+    assert.match(out, /^nameserver 127\.0\.0\.11$/m);
+    assert.match(out, /Name:\s+outside\.example\s+Address: 192\.0\.2\.77/);
+    assert.match(out, /Name:\s+peer\s+Address: 10\./, 'container names are still answered by the embedded DNS');
+    assert.ok(upstream.asked.includes('outside.example'));
+    assert.ok(!upstream.asked.some((n) => n.startsWith('peer')), 'container names never go upstream');
+    const missing = await d.berth(['run', '--rm', '--network', 'fwd', '--dns', upstream.address, 'busybox', 'nslookup', 'nowhere.example']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stdout + missing.stderr, /NXDOMAIN|can't find/i);
+    await fails(['run', '--rm', '--network', 'fwd', '--dns', 'resolver.example', 'busybox', 'true'], /invalid DNS server "resolver\.example"/);
+    await ok(['rm', '-f', 'peer']);
+    await ok(['network', 'rm', 'fwd']);
+  } finally {
+    upstream.close();
+  }
 });

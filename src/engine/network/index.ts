@@ -4,6 +4,7 @@
  * both the Docker API's network service and the container manager's networking hook.
  */
 import path from 'node:path';
+import { DnsServers } from './dns-servers.js';
 import { EmbeddedDns } from './dns/index.js';
 import { NetworkManager } from './manager.js';
 
@@ -24,7 +25,7 @@ export async function openNetworking(o: NetworkingOptions): Promise<NetworkManag
     defaultBridge: o.bridgeName,
     ...(o.bridgeSubnet ? { defaultSubnet: o.bridgeSubnet } : {}),
     pluginDirs: CNI_PLUGIN_DIRS,
-    dns: new EmbeddedDns({ log: o.log }),
+    dns: new DnsServers((upstreams) => new EmbeddedDns({ log: o.log, ...(upstreams ? { upstreams } : {}) })),
     log: o.log,
   });
 }

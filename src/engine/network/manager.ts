@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { alreadyExists, asBerthError, conflict, failedPrecondition, invalidArgument, notFound } from '../../base/errors.js';
 import type { ContainerNetworking, NetworkedContainer } from '../containers/index.js';
@@ -22,7 +23,8 @@ import { allocateSubnet } from './subnets.js';
 import type { ContainerNetworkSettings, CreateNetworkOptions, EndpointInfo, NetworkInfo, NetworkService, PortMapping } from './types.js';
 
 export interface DnsHook {
-  attach(containerId: string, netnsPath: string, names: { lookup(name: string): string[] }): Promise<void>;
+  /** upstreams: the container's --dns servers, which its embedded DNS forwards to; [] = the daemon's. */
+  attach(containerId: string, netnsPath: string, names: { lookup(name: string): string[] }, upstreams: string[]): Promise<void>;
   detach(containerId: string): void;
   close(): void;
 }
@@ -362,7 +364,8 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     const mode = o.networkMode ?? '';
     const bindings = o.portBindings ?? {};
     const publishes = Object.keys(bindings).length > 0 || !!o.publishAllPorts;
-    const cfg: ContainerNetConfig = { id: c.id, name: c.name, hostname: c.hostname, mode: 'own', networks: [], bindings: {}, exposed: [...c.exposedPorts] };
+    for (const server of o.dns ?? []) if (net.isIP(server) === 0) throw invalidArgument(`invalid DNS server "${server}": expected an IP address`);
+    const cfg: ContainerNetConfig = { id: c.id, name: c.name, hostname: c.hostname, mode: 'own', networks: [], bindings: {}, exposed: [...c.exposedPorts], ...(o.dns?.length ? { dns: [...o.dns] } : {}) };
     const extra = { ...(o.networks ?? {}) };
     if (mode === 'none' || mode === 'host' || mode.startsWith('container:')) {
       if (publishes) throw invalidArgument(`conflicting options: port publishing and the container type network mode "${mode}"`);
@@ -477,7 +480,7 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     const dns = this.o.dns;
     const st = this.states.get(cfg.id);
     if (!dns || !st || !cfg.networks.some((e) => !this.networks.get(e.networkId)?.isDefault)) return;
-    await dns.attach(cfg.id, st.netns, { lookup: (name) => this.lookup(cfg.id, name) }).catch((err: unknown) => this.o.log(`container ${cfg.id.slice(0, 12)}: embedded DNS: ${String(err)}`));
+    await dns.attach(cfg.id, st.netns, { lookup: (name) => this.lookup(cfg.id, name) }, cfg.dns ?? []).catch((err: unknown) => this.o.log(`container ${cfg.id.slice(0, 12)}: embedded DNS: ${String(err)}`));
   }
 
   /** Names a container resolves: containers sharing a user-defined network with it, by name, alias or short id. */

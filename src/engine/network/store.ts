@@ -35,6 +35,8 @@ export interface ContainerNetConfig {
   networks: Array<{ networkId: string; aliases: string[]; ipv4Address?: string }>;
   bindings: PortBindingsJson;
   exposed: string[];
+  /** --dns: on a user-defined network, the upstreams of the container's embedded DNS. */
+  dns?: string[];
 }
 
 export interface Attachment { networkId: string; ifName: string; endpointId: string; result: CniResult; address: EndpointAddress }

@@ -78,8 +78,8 @@ test('bad requests get clear errors and the daemon keeps answering', async () =>
   const build = await call('POST', '/v1.51/build', '');
   assert.equal(build.status, 501);
   assert.match(message(build), /^berth does not support building images/);
-  const networks = await call('GET', '/v1.51/networks');
-  assert.equal(networks.status, 501);
+  const plugins = await call('GET', '/v1.51/plugins');
+  assert.equal(plugins.status, 501);
 
   const tooNew = await call('GET', '/v1.99/info');
   assert.equal(tooNew.status, 400);

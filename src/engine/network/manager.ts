@@ -383,9 +383,10 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     }
     const primaryName = mode === '' || mode === 'default' ? 'bridge' : mode;
     const primary = primaryName === 'bridge' ? this.defaultNetwork() : this.find(primaryName);
-    const first = extra[primaryName] ?? extra[primary.id];
-    delete extra[primaryName];
-    delete extra[primary.id];
+    // The docker CLI keys the default network's endpoint settings "default" (NetworkMode "default").
+    const ownKeys = [primaryName, primary.id, ...(primary.isDefault ? ['default'] : [])];
+    const first = ownKeys.map((k) => extra[k]).find((e) => e !== undefined);
+    for (const key of ownKeys) delete extra[key];
     cfg.networks.push(this.endpointEntry(primary, first?.aliases, first?.ipv4Address));
     for (const [ref, e] of Object.entries(extra)) {
       const n = this.find(ref);

@@ -44,6 +44,7 @@ const COMMANDS: Record<string, [Loader, string]> = {
   pause: [mod.lifecycle, 'Pause all processes within one or more containers'],
   unpause: [mod.lifecycle, 'Unpause all processes within one or more containers'],
   wait: [mod.lifecycle, 'Block until one or more containers stop, then print their exit codes'],
+  rename: [mod.lifecycle, 'Rename a container'],
   inspect: [mod.inspect, 'Return low-level information on berth objects'],
   stats: [mod.stats, "Display a live stream of container(s) resource usage statistics"],
   top: [mod.stats, 'Display the running processes of a container'],
@@ -81,6 +82,7 @@ const GROUPS: Record<string, Record<string, string>> = {
   container: {
     ls: 'ps', list: 'ps', ps: 'ps', rm: 'rm', remove: 'rm', run: 'run', create: 'create', start: 'start', stop: 'stop', restart: 'restart',
     kill: 'kill', pause: 'pause', unpause: 'unpause', wait: 'wait', logs: 'logs', exec: 'exec', inspect: 'inspect', stats: 'stats', top: 'top',
+    rename: 'rename', port: 'port',
   },
   system: { info: 'info' },
   network: { create: 'network create', ls: 'network ls', list: 'network ls', inspect: 'network inspect', rm: 'network rm', remove: 'network rm', connect: 'network connect', disconnect: 'network disconnect', prune: 'network prune' },

@@ -84,6 +84,12 @@ export async function openEngine(opts: EngineOptions): Promise<Engine> {
   });
   // Messages about a volume in use name its containers.
   volumes.containerName = (id) => containers.list({ all: true }).find((c) => c.id === id)?.name;
+  // The embedded DNS answers to a container's current name.
+  containers.events.on('event', (e: { action: string; id: string }) => {
+    if (e.action !== 'rename') return;
+    const name = containers.list({ all: true }).find((c) => c.id === e.id)?.name;
+    if (name) void networks.renameContainer(e.id, name).catch((err: unknown) => opts.logger?.warn(`network: rename of ${e.id.slice(0, 12)}: ${String(err)}`));
+  });
   await containers.recover();
   return {
     images,

@@ -209,3 +209,14 @@ test('on a user network --dns becomes the embedded DNS\'s upstream: other names 
     upstream.close();
   }
 });
+
+test('a renamed container answers to its new name on its networks, no longer to the old one', async () => {
+  await ok(['network', 'create', 'renames']);
+  await ok(['run', '-d', '--name', 'oldname', '--network', 'renames', 'busybox', 'sleep', '600']);
+  await ok(['container', 'rename', 'oldname', 'newname']);
+  assert.match(await ok(['run', '--rm', '--network', 'renames', 'busybox', 'nslookup', 'newname', '127.0.0.11']), /Address: 10\./);
+  assert.notEqual((await d.berth(['run', '--rm', '--network', 'renames', 'busybox', 'nslookup', 'oldname', '127.0.0.11'])).code, 0);
+  await fails(['rename', 'newname', 'bad/name'], /invalid container name|Invalid container name/i, 1);
+  await ok(['rm', '-f', 'newname']);
+  await ok(['network', 'rm', 'renames']);
+});

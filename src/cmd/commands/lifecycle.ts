@@ -1,4 +1,4 @@
-/** stop, restart, kill, rm, pause, unpause, wait: one request per named container, docker's output. */
+/** stop, restart, kill, rm, pause, unpause, wait (one request per named container, docker's output) and rename. */
 import type { Parsed } from '../args.js';
 import { DaemonError, readAll } from '../client.js';
 import { bool, CliError, int, str, type Command } from '../command.js';
@@ -78,7 +78,16 @@ const wait: Command = {
     }),
 };
 
+const rename: Command = {
+  spec: { name: 'rename', usage: 'CONTAINER NEW_NAME', summary: 'Rename a container', aliases: ['container rename'], minArgs: 2, maxArgs: 2, flags: [] },
+  async run(p, ctx) {
+    await readAll(await ctx.client().request('POST', `/containers/${encodeURIComponent(p.args[0]!)}/rename`, { query: { name: p.args[1]! } }));
+    return 0;
+  },
+};
+
 export const commands: Record<string, Command> = {
+  rename,
   stop,
   restart,
   kill,

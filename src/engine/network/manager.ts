@@ -344,6 +344,14 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     return { sandboxKey: st ? st.netns : '', networks, ports: c.mode === 'own' ? st?.ports ?? [] : [], exposed: c.exposed };
   }
 
+  /** A renamed container answers to its new name on its networks (and no longer to the old one). */
+  renameContainer(containerId: string, name: string): Promise<void> {
+    return this.serial(containerId, async () => {
+      const c = this.configs.get(containerId);
+      if (c && c.name !== name) this.saveConfig({ ...c, name });
+    });
+  }
+
   // ---- the container manager's hook ----------------------------------------------------------
 
   private endpointEntry(n: NetworkRecord, aliases: string[] = [], ipv4Address?: string): ContainerNetConfig['networks'][number] {

@@ -61,6 +61,8 @@ export interface NetworkService {
   prune(filter?: (n: NetworkInfo) => boolean): Promise<string[]>;
   connect(ref: string, container: { id: string; name: string; running: boolean }, opts?: { aliases?: string[]; ipv4Address?: string }): Promise<void>;
   disconnect(ref: string, containerId: string, force?: boolean): Promise<void>;
+  /** After a container rename: its DNS name on user-defined networks follows. */
+  renameContainer(containerId: string, name: string): Promise<void>;
   /** null for containers without a network of their own (host / none / unknown). */
   containerSettings(containerId: string): ContainerNetworkSettings | null;
 }

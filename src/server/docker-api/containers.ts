@@ -86,6 +86,13 @@ async function unpause({ res, params, deps }: RequestContext): Promise<void> {
   sendEmpty(res, 204);
 }
 
+async function rename({ res, params, query, deps }: RequestContext): Promise<void> {
+  const name = query.get('name');
+  if (!name) throw invalidArgument('a new container name is required: give ?name=');
+  await deps.engine.containers.rename(params.id!, name.replace(/^\//, ''));
+  sendEmpty(res, 204);
+}
+
 async function remove({ res, params, query, deps }: RequestContext): Promise<void> {
   if (queryBool(query.get('link'))) throw invalidArgument('berth has no container links to remove');
   await deps.engine.containers.remove(params.id!, { force: queryBool(query.get('force')), volumes: queryBool(query.get('v')) });
@@ -227,6 +234,7 @@ export function containerRoutes(r: Router<Handler>): void {
     .add('POST', '/containers/{id}/kill', kill)
     .add('POST', '/containers/{id}/pause', pause)
     .add('POST', '/containers/{id}/unpause', unpause)
+    .add('POST', '/containers/{id}/rename', rename)
     .add('POST', '/containers/{id}/wait', wait)
     .add('POST', '/containers/{id}/resize', resize)
     .add('DELETE', '/containers/{id}', remove)

@@ -37,7 +37,6 @@ export function unsupportedRoutes(r: Router<Handler>): void {
     .add('*', '/containers/{id}/archive', unsupported('copying files (docker cp)'))
     .add('GET', '/containers/{id}/export', unsupported('exporting containers'))
     .add('GET', '/containers/{id}/changes', unsupported('container filesystem diffs'))
-    .add('POST', '/containers/{id}/rename', unsupported('renaming containers'))
     .add('POST', '/containers/{id}/update', unsupported('updating container resources'))
     .add('GET', '/containers/{id}/attach/ws', unsupported('WebSocket attach'));
 }

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
 import { busyboxImage } from '../helpers/test-image.js';
+import { boundedWget } from './host-state.js';
 
 let d: Daemon;
 
@@ -138,10 +139,10 @@ test('--internal: containers talk to each other but have no route out of the net
     await ok(['network', 'create', '--internal', 'sealed']);
     await ok(['network', 'create', 'open']);
     // An ordinary user network reaches the host's address; the internal one does not.
-    assert.equal((await ok(['run', '--rm', '--network', 'open', 'busybox', 'timeout', '5', 'wget', '-qO-', `http://${hostAddr}:${port}/`])).trim(), 'host-side');
+    assert.equal((await ok(['run', '--rm', '--network', 'open', 'busybox', ...boundedWget(`http://${hostAddr}:${port}/`)])).trim(), 'host-side');
     const routes = await ok(['run', '--rm', '--network', 'sealed', 'busybox', 'ip', 'route']);
     assert.doesNotMatch(routes, /default/);
-    assert.notEqual((await d.berth(['run', '--rm', '--network', 'sealed', 'busybox', 'timeout', '3', 'wget', '-qO-', `http://${hostAddr}:${port}/`])).code, 0);
+    assert.notEqual((await d.berth(['run', '--rm', '--network', 'sealed', 'busybox', ...boundedWget(`http://${hostAddr}:${port}/`)])).code, 0);
     await ok(['run', '-d', '--name', 'inside', '--network', 'sealed', 'busybox', ...HTTPD('inside')]);
     assert.equal((await ok(['run', '--rm', '--network', 'sealed', 'busybox', 'wget', '-qO-', 'http://inside/'])).trim(), 'inside');
     assert.equal(JSON.parse(await ok(['network', 'inspect', 'sealed']))[0].Internal, true);

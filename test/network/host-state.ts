@@ -12,9 +12,14 @@ export function allRules(): string {
   return ['filter', 'nat', 'mangle', 'raw'].map((t) => sh('iptables-save', ['-t', t])).join('\n');
 }
 
-/** Rules or chains naming any of the given container ids or addresses (an address must match whole). */
-export function rulesMentioning(needles: string[]): string[] {
-  const lines = allRules().split('\n');
+/**
+ * Rules or chains naming any of the given container ids or addresses (an address must match whole).
+ * With ownNetworks (CNI network names, "berth-<id12>"), rules a plugin made for another network —
+ * another daemon's, which may hold a freed address again — do not count.
+ */
+export function rulesMentioning(needles: string[], ownNetworks?: string[]): string[] {
+  const foreign = (line: string) => ownNetworks !== undefined && [...line.matchAll(/berth-[0-9a-f]{12}/g)].some((m) => !ownNetworks.includes(m[0]));
+  const lines = allRules().split('\n').filter((line) => !foreign(line));
   return lines.filter((line) => needles.some((n) => {
     if (!n) return false;
     if (/^\d+\.\d+\.\d+\.\d+$/.test(n)) return new RegExp(`(^|[^\\d.])${n.replace(/\./g, '\\.')}([^\\d.]|$)`).test(line);
@@ -47,4 +52,14 @@ export function netnsFiles(runDir: string): string[] {
 
 export function chainExists(chain: string): boolean {
   return allRules().split('\n').some((l) => l.startsWith(`:${chain} `));
+}
+
+/**
+ * A container command fetching url that gives up after a few seconds. Not wget's own -T: busybox
+ * 1.35's wget segfaults whenever -T is given (on the host too). Not a bare `timeout 3 wget` either:
+ * busybox's timeout execs the command in its own process, which is then PID 1 of the container and
+ * immune to the SIGTERM meant to end it; under `sh -c '...; exit'` it is an ordinary child.
+ */
+export function boundedWget(url: string, seconds = 3): string[] {
+  return ['sh', '-c', `timeout ${seconds} wget -qO- '${url}'; exit $?`];
 }

@@ -150,8 +150,30 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     this.saveNetworks();
   }
 
-  /** Chooses (or checks) the subnet and gateway and creates the bridge; not yet stored. */
+  /**
+   * Chooses (or checks) the subnet and gateway and creates the bridge; not yet stored. Another
+   * daemon on the host may pick the same free subnet at the same moment (each sees the other's
+   * bridge only once it exists): after creating the bridge, a chosen subnet that now overlaps a
+   * foreign interface is given up and the next one tried, after a random pause that lets one of
+   * the two win.
+   */
   private async newRecord(opts: CreateNetworkOptions, bridge: string | null, isDefault: boolean): Promise<NetworkRecord> {
+    const givenUp: Subnet[] = [];
+    for (let attempt = 1; ; attempt++) {
+      const rec = await this.buildRecord(opts, bridge, isDefault, givenUp);
+      if (opts.subnet) return rec;
+      const subnet = parseSubnet(rec.subnet);
+      const own = new Set([...this.networks.values()].map((n) => n.bridge));
+      const clash = (await hostRoutes()).find((r) => r.dev !== rec.bridge && !own.has(r.dev) && overlaps(r.subnet, subnet));
+      if (!clash) return rec;
+      await removeBridge(rec.bridge).catch(() => undefined);
+      if (attempt === 5) throw conflict(`subnet ${rec.subnet} was taken by host interface ${clash.dev} while network ${opts.name} was being created, five times in a row: try again or give --subnet`);
+      givenUp.push(subnet);
+      await new Promise((r) => setTimeout(r, 10 + Math.floor(Math.random() * 90)));
+    }
+  }
+
+  private async buildRecord(opts: CreateNetworkOptions, bridge: string | null, isDefault: boolean, givenUp: Subnet[]): Promise<NetworkRecord> {
     const id = crypto.randomBytes(32).toString('hex');
     const own = new Set([...this.networks.values()].map((n) => n.bridge));
     const foreign = (await hostRoutes()).filter((r) => !own.has(r.dev) && r.dev !== (bridge ?? ''));
@@ -165,7 +187,7 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
       const route = foreign.find((r) => overlaps(r.subnet, subnet));
       if (route) throw conflict(`invalid pool request: subnet ${opts.subnet} overlaps ${formatSubnet(route.subnet)} on host interface ${route.dev}`);
     } else {
-      subnet = allocateSubnet([...mine.map((x) => x.s), ...foreign.map((r) => r.subnet)]);
+      subnet = allocateSubnet([...mine.map((x) => x.s), ...foreign.map((r) => r.subnet), ...givenUp]);
     }
     let gateway = subnet.base + 1;
     if (opts.gateway) {

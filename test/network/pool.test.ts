@@ -1,10 +1,12 @@
 /**
- * Two daemons on one host share berth's address pool: networks created on both at the same moment
- * still get subnets of their own (each steps aside when the other's bridge shows up on its subnet).
+ * Two daemons on one host share berth's address pool and the host's ports: networks created on both
+ * at the same moment still get subnets of their own (each steps aside when the other's bridge shows
+ * up on its subnet), and a host port one publishes (a DNAT rule, no socket) the other refuses.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
+import { busyboxImage } from '../helpers/test-image.js';
 
 let a: Daemon;
 let b: Daemon;
@@ -29,4 +31,17 @@ test('networks created concurrently by two daemons never share a subnet', async 
   assert.equal(subnets.length, 10);
   assert.equal(new Set(subnets).size, 10, `subnets: ${subnets.join(' ')}`);
   for (const d of [a, b]) assert.equal((await d.berth(['network', 'rm', ...names])).code, 0);
+});
+
+test('a host port another daemon publishes is refused until it is freed', async () => {
+  for (const d of [a, b]) assert.equal((await d.berth(['load', '-i', busyboxImage().dockerArchive])).code, 0);
+  const hostPort = 40000 + (process.pid % 10000);
+  const first = await a.berth(['run', '-d', '--name', 'holder', '-p', `${hostPort}:80`, 'busybox', 'sleep', '600']);
+  assert.equal(first.code, 0, first.stderr);
+  const second = await b.berth(['run', '--rm', '-p', `${hostPort}:80`, 'busybox', 'true']);
+  assert.equal(second.code, 125);
+  assert.match(second.stderr, new RegExp(`Bind for 0\\.0\\.0\\.0:${hostPort} failed: port is already allocated`));
+  assert.equal((await a.berth(['rm', '-f', 'holder'])).code, 0);
+  const again = await b.berth(['run', '--rm', '-p', `${hostPort}:80`, 'busybox', 'true']);
+  assert.equal(again.code, 0, again.stderr);
 });

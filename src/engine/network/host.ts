@@ -45,3 +45,27 @@ export async function hostAddresses(): Promise<string[]> {
   const addrs = JSON.parse((await run('ip', ['-j', '-4', 'addr', 'show'])) || '[]') as Array<{ addr_info?: Array<{ local: string }> }>;
   return addrs.flatMap((a) => (a.addr_info ?? []).map((i) => i.local));
 }
+
+/**
+ * Host ports any CNI portmap user (another berth daemon, podman) publishes: they hold no socket,
+ * so a bind test cannot see them; portmap's shared CNI-HOSTPORT-DNAT chain lists them, e.g.
+ * `-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment "..." -m multiport --dports 8080,9090 -j CNI-DN-…`.
+ */
+export async function portmapPublishedPorts(): Promise<Array<{ port: number; protocol: 'tcp' | 'udp' }>> {
+  const rules = await run('iptables', ['-w', '-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']).catch(() => ''); // no chain: nothing published
+  return parsePortmapRules(rules);
+}
+
+export function parsePortmapRules(rules: string): Array<{ port: number; protocol: 'tcp' | 'udp' }> {
+  const out: Array<{ port: number; protocol: 'tcp' | 'udp' }> = [];
+  for (const line of rules.split('\n')) {
+    const proto = / -p (tcp|udp) /.exec(line)?.[1] as 'tcp' | 'udp' | undefined;
+    const ports = / --dports (\S+)/.exec(line)?.[1];
+    if (!proto || !ports) continue;
+    for (const part of ports.split(',')) {
+      const [from, to = from] = part.split(':').map(Number) as [number, number?];
+      for (let p = from; p <= (to ?? from) && Number.isInteger(p); p++) out.push({ port: p, protocol: proto });
+    }
+  }
+  return out;
+}

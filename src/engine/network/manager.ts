@@ -14,7 +14,7 @@ import { addNetworkList, delNetworkList } from './cni/conflist.js';
 import { endpointAddress } from './cni/result.js';
 import { bridgeConfList, ensureBridge, loopbackConf, removeBridge } from './bridge.js';
 import { applyIsolation, removeIsolation } from './firewall.js';
-import { hostRoutes } from './host.js';
+import { hostRoutes, portmapPublishedPorts } from './host.js';
 import { contains, formatIp, formatSubnet, overlaps, parseIp, parseSubnet, type Subnet } from './ipv4.js';
 import { createNetns, removeNetns } from './netns.js';
 import { resolvePorts } from './ports.js';
@@ -445,7 +445,7 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
         await createNetns(netns);
         this.saveState(c.id, st);
         await addNetworkList(loopbackConf(), { containerId: c.id, netns, ifName: 'lo', pluginDirs: this.o.pluginDirs });
-        st.ports = await this.lockPorts(() => resolvePorts(cfg.bindings, this.portsInUse(c.id)).then((ports) => {
+        st.ports = await this.lockPorts(async () => resolvePorts(cfg.bindings, await this.portsInUse(c.id, cfg)).then((ports) => {
           st.ports = ports;
           this.saveState(c.id, st);
           return ports;
@@ -467,8 +467,12 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     return p;
   }
 
-  private portsInUse(except: string): PortMapping[] {
-    return [...this.states.entries()].filter(([id]) => id !== except).flatMap(([, s]) => s.ports);
+  /** This daemon's other containers' ports, and (when asking for any) those other portmap users publish. */
+  private async portsInUse(except: string, cfg: ContainerNetConfig): Promise<PortMapping[]> {
+    const mine = [...this.states.entries()].filter(([id]) => id !== except).flatMap(([, s]) => s.ports);
+    if (Object.keys(cfg.bindings).length === 0) return mine;
+    const others = (await portmapPublishedPorts()).map((p) => ({ hostIp: '', hostPort: p.port, containerPort: 0, protocol: p.protocol }));
+    return [...mine, ...others];
   }
 
   private cniPorts(ports: PortMapping[]): Array<Record<string, unknown>> {

@@ -8,12 +8,17 @@ import type { Duplex } from 'node:stream';
 import { notFound } from '../../base/errors.js';
 import { stripVersion } from './api-version.js';
 import { attachExecRoutes, hijackRoutes } from './attach-exec.js';
+import { containerFsRoutes } from './container-fs.js';
 import { containerRoutes } from './containers.js';
+import { EventHub } from './event-hub.js';
+import { eventRoutes } from './events.js';
+import { observeEngine } from './event-sources.js';
 import type { ApiDeps, Handler, HijackHandler } from './context.js';
 import { sendError, sendRawError } from './http-errors.js';
 import { imageRoutes } from './images.js';
 import { networkRoutes } from './networks.js';
 import { Router } from './router.js';
+import { systemDfRoutes } from './system-df.js';
 import { systemRoutes } from './system.js';
 import { unsupportedRoutes } from './unsupported.js';
 import { volumeRoutes } from './volumes.js';
@@ -22,9 +27,12 @@ export type { ApiDeps, DaemonInfo } from './context.js';
 export type { Logger } from './logger.js';
 export { API_VERSION } from './api-version.js';
 
-function buildRouters(): { plain: Router<Handler>; hijack: Router<HijackHandler> } {
+function buildRouters(hub: EventHub): { plain: Router<Handler>; hijack: Router<HijackHandler> } {
   const plain = new Router<Handler>();
   systemRoutes(plain);
+  eventRoutes(plain, hub);
+  systemDfRoutes(plain);
+  containerFsRoutes(plain);
   containerRoutes(plain);
   attachExecRoutes(plain);
   imageRoutes(plain);
@@ -40,8 +48,11 @@ function parseUrl(raw: string | undefined): URL {
   return new URL(raw ?? '/', 'http://berth');
 }
 
-export function createDockerApiServer(deps: ApiDeps): http.Server {
-  const { plain, hijack } = buildRouters();
+export function createDockerApiServer(given: ApiDeps): http.Server {
+  // Handlers get an engine whose image/network/volume changes are reported on /events.
+  const hub = new EventHub();
+  const deps: ApiDeps = { ...given, engine: observeEngine(given.engine, hub) };
+  const { plain, hijack } = buildRouters(hub);
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 60_000 });
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -1,9 +1,7 @@
-/** `/_ping`, `/version`, `/info`, `/events`. */
+/** `/_ping`, `/version`, `/info` (`/events` is in events.ts). */
 import os from 'node:os';
-import { parseFilters } from '../../api/docker/filters.js';
-import type { ContainerEvent } from '../../engine/containers/types.js';
 import { API_VERSION, MIN_API_VERSION } from './api-version.js';
-import { sendJson, startStream, writeChunk, type Handler, type RequestContext } from './context.js';
+import { sendJson, type Handler, type RequestContext } from './context.js';
 import type { Router } from './router.js';
 
 const PING_HEADERS = {
@@ -100,34 +98,6 @@ async function info({ res, deps }: RequestContext): Promise<void> {
   });
 }
 
-/** `GET /events`: container events as JSON lines until the client leaves (or `until` passes). */
-async function events({ res, query, deps }: RequestContext): Promise<void> {
-  const filters = parseFilters(query.get('filters'), ['type', 'container', 'event', 'label', 'image']);
-  const until = query.get('until');
-  const types = filters.get('type');
-  startStream(res, 'application/json');
-  if (types && !types.includes('container')) return void (until ? res.end() : undefined);
-  const wanted = (e: ContainerEvent) =>
-    (!filters.get('event')?.length || filters.get('event')!.includes(e.action)) &&
-    (!filters.get('container')?.length || filters.get('container')!.some((c) => e.id.startsWith(c) || e.attributes.name === c));
-  const onEvent = (e: ContainerEvent) => {
-    if (!wanted(e)) return;
-    const time = Number(e.timeNano / 1_000_000_000n);
-    void writeChunk(res, `${JSON.stringify({ status: e.action, id: e.id, from: e.attributes.image, Type: e.type, Action: e.action, Actor: { ID: e.id, Attributes: e.attributes }, scope: 'local', time, timeNano: Number(e.timeNano) })}\n`);
-  };
-  deps.engine.containers.events.on('event', onEvent);
-  const stop = () => {
-    deps.engine.containers.events.off('event', onEvent);
-    if (!res.writableEnded) res.end();
-  };
-  res.once('close', stop);
-  if (until) {
-    const ms = Number(until) * 1000 - Date.now();
-    if (!(ms > 0)) return stop();
-    setTimeout(stop, Math.min(ms, 2 ** 31 - 1)).unref();
-  }
-}
-
 export function systemRoutes(r: Router<Handler>): void {
-  r.add(['GET', 'HEAD'], '/_ping', ping).add('GET', '/version', version).add('GET', '/info', info).add('GET', '/events', events);
+  r.add(['GET', 'HEAD'], '/_ping', ping).add('GET', '/version', version).add('GET', '/info', info);
 }

@@ -20,7 +20,6 @@ export function unsupportedRoutes(r: Router<Handler>): void {
     .add('GET', '/images/search', unsupported('searching registries'))
     .add('POST', '/images/{name*}/push', unsupported('pushing images (docker push)'))
     .add('POST', '/build', unsupported('building images (docker build)'))
-    .add('POST', '/build/prune', unsupported('the build cache'))
     .add('POST', '/commit', unsupported('committing containers (docker commit)'))
     .add('*', '/volumes/{rest*}', unsupported('cluster volumes (swarm)'))
     .add('GET', '/plugins/{name}/json', noSuch('plugin'))
@@ -30,13 +29,11 @@ export function unsupportedRoutes(r: Router<Handler>): void {
     r.add('*', `/${swarm}`, unsupported('swarm mode')).add('*', `/${swarm}/{rest*}`, unsupported('swarm mode'));
   }
   r.add('POST', '/auth', unsupported('registry login'))
-    .add('GET', '/system/df', unsupported('disk usage reports (docker system df)'))
     .add('GET', '/distribution/{name*}/json', unsupported('registry lookups'))
     .add('*', '/session', unsupported('BuildKit sessions'))
     .add('*', '/grpc', unsupported('BuildKit (set DOCKER_BUILDKIT=0)'))
     .add('*', '/containers/{id}/archive', unsupported('copying files (docker cp)'))
     .add('GET', '/containers/{id}/export', unsupported('exporting containers'))
-    .add('GET', '/containers/{id}/changes', unsupported('container filesystem diffs'))
     .add('POST', '/containers/{id}/update', unsupported('updating container resources'))
     .add('GET', '/containers/{id}/attach/ws', unsupported('WebSocket attach'));
 }

@@ -31,3 +31,5 @@ export * from './types.js';
 export type { ContainerNetworking, NetworkedContainer } from './networking.js';
 export { containerFs, type ContainerFs } from './fs-view.js';
 export { containerChanges, changesSize, treeSize, type Change, type ChangeKind } from './diff.js';
+export { archivePath, extractArchive, statPath, type PathStat, type ExtractOptions } from './archive.js';
+export { exportRootfs } from './export.js';

@@ -1,7 +1,12 @@
-/** Handlers over a container's filesystem: `GET /containers/{id}/changes` (docker diff). */
-import { containerChanges, containerFs, type ContainerFs } from '../../engine/containers/index.js';
-import { sendJson, type Handler, type RequestContext } from './context.js';
-import type { ApiDeps } from './context.js';
+/**
+ * Handlers over a container's filesystem: `GET /containers/{id}/changes` (docker diff),
+ * `GET|HEAD|PUT /containers/{id}/archive` (docker cp) and `GET /containers/{id}/export`.
+ */
+import type http from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { queryBool } from '../../api/docker/validate.js';
+import { archivePath, containerChanges, containerFs, exportRootfs, extractArchive, statPath, type ContainerFs, type PathStat } from '../../engine/containers/index.js';
+import { sendEmpty, sendJson, type ApiDeps, type Handler, type RequestContext } from './context.js';
 import type { Router } from './router.js';
 
 export function fsOf(deps: ApiDeps, ref: string): ContainerFs {
@@ -14,6 +19,53 @@ async function changes({ res, params, deps }: RequestContext): Promise<void> {
   sendJson(res, 200, list.map((c) => ({ Path: c.path, Kind: c.kind })));
 }
 
+const statHeader = (s: PathStat) => ({ 'X-Docker-Container-Path-Stat': Buffer.from(JSON.stringify(s)).toString('base64') });
+
+function pathParam(query: URLSearchParams): string {
+  return query.get('path') ?? '';
+}
+
+async function headArchive({ res, params, query, deps }: RequestContext): Promise<void> {
+  const stat = statPath(deps.engine.containers.inspect(params.id!), pathParam(query));
+  res.writeHead(200, statHeader(stat));
+  res.end();
+}
+
+/** Streams a tar; a failure after the headers went out can only cut the connection. */
+async function streamTar(res: http.ServerResponse, tar: NodeJS.ReadableStream, headers: Record<string, string>, deps: ApiDeps, what: string): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'application/x-tar', ...headers });
+  try {
+    await pipeline(tar, res);
+  } catch (err) {
+    deps.log.warn(`${what} failed`, { error: String(err) });
+    res.destroy();
+  }
+}
+
+async function getArchive({ res, params, query, deps }: RequestContext): Promise<void> {
+  const { stat, tar } = archivePath(deps.engine.containers.inspect(params.id!), pathParam(query));
+  await streamTar(res, tar, statHeader(stat), deps, 'archive');
+}
+
+async function putArchive({ req, res, params, query, deps }: RequestContext): Promise<void> {
+  const c = deps.engine.containers.inspect(params.id!);
+  try {
+    await extractArchive(c, pathParam(query), req, { noOverwriteDirNonDir: queryBool(query.get('noOverwriteDirNonDir')), copyUIDGID: queryBool(query.get('copyUIDGID')) });
+  } catch (err) {
+    req.resume();
+    throw err;
+  }
+  sendEmpty(res, 200);
+}
+
+async function exportContainer({ res, params, deps }: RequestContext): Promise<void> {
+  await streamTar(res, exportRootfs(deps.engine.containers.inspect(params.id!)), {}, deps, 'export');
+}
+
 export function containerFsRoutes(r: Router<Handler>): void {
-  r.add('GET', '/containers/{id}/changes', changes);
+  r.add('GET', '/containers/{id}/changes', changes)
+    .add('HEAD', '/containers/{id}/archive', headArchive)
+    .add('GET', '/containers/{id}/archive', getArchive)
+    .add('PUT', '/containers/{id}/archive', putArchive)
+    .add('GET', '/containers/{id}/export', exportContainer);
 }

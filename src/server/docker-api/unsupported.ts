@@ -32,8 +32,6 @@ export function unsupportedRoutes(r: Router<Handler>): void {
     .add('GET', '/distribution/{name*}/json', unsupported('registry lookups'))
     .add('*', '/session', unsupported('BuildKit sessions'))
     .add('*', '/grpc', unsupported('BuildKit (set DOCKER_BUILDKIT=0)'))
-    .add('*', '/containers/{id}/archive', unsupported('copying files (docker cp)'))
-    .add('GET', '/containers/{id}/export', unsupported('exporting containers'))
     .add('POST', '/containers/{id}/update', unsupported('updating container resources'))
     .add('GET', '/containers/{id}/attach/ws', unsupported('WebSocket attach'));
 }

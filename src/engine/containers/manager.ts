@@ -16,7 +16,7 @@ import { BerthError, failedPrecondition, invalidArgument, notFound, notImplement
 import { ExitWatcher, OciRuntime, conmonCreate, connectAttach, readExitFile, removeExitFile, resizeTerminal } from '../runtime/index.js';
 import type { RuntimeName } from '../runtime/index.js';
 import type { ImageService, Snapshotter } from '../images/types.js';
-import type { AttachSession, ContainerEvent, ContainerInfo, ContainerManager, ContainerStats, CreateContainerOptions, ExecInfo, ExecOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
+import type { AttachSession, ContainerEvent, ContainerInfo, ContainerManager, ContainerStats, ContainerUpdate, CreateContainerOptions, ExecInfo, ExecOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
 import { buildContainer, normalizeCreateOptions } from './build-container.js';
 import { earlyAttach } from './early-attach.js';
 import { ExecSessions } from './exec-sessions.js';
@@ -31,6 +31,7 @@ import { namespacesOf, psTable } from './proc-info.js';
 import { shouldRestart } from './restart-policy.js';
 import { parseSignal } from './signals.js';
 import { containerDir, loadRecords, RECORD_FILE, saveRecord } from './store.js';
+import { applyUpdate } from './update.js';
 import { parseBind, parseTmpfs, parseVolumesFrom } from '../../api/docker/volume-spec.js';
 import type { ContainerVolumes } from '../volumes/types.js';
 
@@ -609,6 +610,15 @@ export class Manager implements ContainerManager {
     const s = l.rec.info.state.status;
     if (condition === 'not-running' && (s === 'created' || s === 'exited' || s === 'dead')) return Promise.resolve({ exitCode: l.rec.info.state.exitCode });
     return new Promise((resolve) => l.waiters.push({ condition, resolve }));
+  }
+
+  async update(ref: string, patch: ContainerUpdate): Promise<{ warnings: string[] }> {
+    this.assertOpen();
+    const l = this.get(ref);
+    const { warnings } = applyUpdate(l.rec.info, path.join(this.dir(l.rec.info.id), 'bundle'), patch, (spec, indent) => this.o.kit.specToJson(spec, indent));
+    this.persist(l);
+    this.emit('update', l.rec.info.id);
+    return { warnings };
   }
 
   async rename(ref: string, newName: string): Promise<void> {

@@ -170,4 +170,9 @@ export interface ContainerManager {
   close(): Promise<void>;
   /** Gives the container a new name (emits 'rename' with attribute oldName); AlreadyExists when taken. */
   rename(ref: string, newName: string): Promise<void>;
+  /** New resource limits / restart policy, live in the cgroup and kept for restarts (emits 'update'). */
+  update(ref: string, patch: ContainerUpdate): Promise<{ warnings: string[] }>;
 }
+
+/** `docker update`: absent or zero fields keep their value (pidsLimit 0 or -1 = unlimited). */
+export type ContainerUpdate = Partial<Pick<CreateContainerOptions, 'memory' | 'memorySwap' | 'nanoCpus' | 'cpuShares' | 'cpuQuota' | 'cpuPeriod' | 'pidsLimit' | 'restartPolicy'>>;

@@ -10,6 +10,7 @@ import { stripVersion } from './api-version.js';
 import { attachExecRoutes, hijackRoutes } from './attach-exec.js';
 import { containerFsRoutes } from './container-fs.js';
 import { containerRoutes } from './containers.js';
+import { containerUpdateRoutes } from './container-update.js';
 import { EventHub } from './event-hub.js';
 import { eventRoutes } from './events.js';
 import { observeEngine } from './event-sources.js';
@@ -33,6 +34,7 @@ function buildRouters(hub: EventHub): { plain: Router<Handler>; hijack: Router<H
   eventRoutes(plain, hub);
   systemDfRoutes(plain);
   containerFsRoutes(plain);
+  containerUpdateRoutes(plain);
   containerRoutes(plain);
   attachExecRoutes(plain);
   imageRoutes(plain);

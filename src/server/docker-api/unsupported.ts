@@ -32,6 +32,5 @@ export function unsupportedRoutes(r: Router<Handler>): void {
     .add('GET', '/distribution/{name*}/json', unsupported('registry lookups'))
     .add('*', '/session', unsupported('BuildKit sessions'))
     .add('*', '/grpc', unsupported('BuildKit (set DOCKER_BUILDKIT=0)'))
-    .add('POST', '/containers/{id}/update', unsupported('updating container resources'))
     .add('GET', '/containers/{id}/attach/ws', unsupported('WebSocket attach'));
 }

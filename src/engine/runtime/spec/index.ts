@@ -16,6 +16,7 @@ export { hostFacts, type HostFacts } from './host-facts.js';
 export { DefaultCapabilities } from './capabilities.js';
 export { UsernsHostBase, UsernsSize } from './namespaces.js';
 export { secureJoin } from './secure-path.js';
+export { buildResources } from './resources.js';
 
 /** Builds the spec for this machine (its rlimits, capabilities, swap accounting, arch, kernel). */
 export function buildSpec(input: SpecInput): { spec: OciSpec; warnings: string[] } {

@@ -32,3 +32,37 @@ test('docker export writes the merged rootfs as a tar, without volume contents',
   assert.equal(missing.code, 1);
   assert.ok(!fs.existsSync(path.join(d.dir, 'x.tar')) || fs.statSync(path.join(d.dir, 'x.tar')).size === 0);
 });
+
+test('docker commit makes an image whose containers see the changes, with --change, -m and -a', async () => {
+  assert.equal((await docker(['run', '--name', 'cm1', 'busybox', 'sh', '-c', 'echo committed > /hello.txt; rm /var/www/index.html; mkdir -p /opq && touch /opq/a'])).code, 0);
+  const r = await docker(['commit', '-m', 'my message', '-a', 'Ann Author', '-c', 'ENV GREETING=hi', '-c', 'CMD ["cat", "/hello.txt"]', '-c', 'LABEL tier=test', '-c', 'EXPOSE 8080', '-c', 'WORKDIR /opq', 'cm1', 'mine:v1']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^sha256:[0-9a-f]{64}\n$/);
+  const run = await docker(['run', '--rm', 'mine:v1']);
+  assert.deepEqual([run.code, run.stdout], [0, 'committed\n']);
+  const check = await docker(['run', '--rm', 'mine:v1', 'sh', '-c', 'echo $GREETING; pwd; ls /var/www | wc -l; ls /opq']);
+  assert.equal(check.stdout, 'hi\n/opq\n0\na\n');
+  const fmt = '{{.Author}}|{{.Comment}}|{{json .Config.Labels}}|{{json .Config.ExposedPorts}}|{{len .RootFS.Layers}}';
+  assert.equal((await docker(['image', 'inspect', '-f', fmt, 'mine:v1'])).stdout, 'Ann Author|my message|{"org.opencontainers.image.title":"berth test busybox","tier":"test"}|{"80/tcp":{},"8080/tcp":{}}|2\n');
+  const hist = await docker(['history', '--no-trunc', '--format', '{{.Comment}}', 'mine:v1']);
+  assert.equal(hist.stdout.split('\n')[0], 'my message');
+  // The committed image exports and re-loads like any other.
+  const saved = path.join(d.dir, 'mine.tar');
+  assert.equal((await docker(['save', '-o', saved, 'mine:v1'])).code, 0);
+  assert.equal((await docker(['rmi', 'mine:v1'])).code, 0);
+  assert.equal((await docker(['load', '-i', saved])).code, 0);
+  assert.equal((await docker(['run', '--rm', 'mine:v1'])).stdout, 'committed\n');
+  const bad = await docker(['commit', '-c', 'RUN echo no', 'cm1']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /RUN is not a valid change command/);
+});
+
+test('docker commit of a running container pauses it and leaves it running', async () => {
+  assert.equal((await docker(['run', '-d', '--name', 'cm2', 'busybox', 'sh', '-c', 'echo live > /live.txt; sleep 300'])).code, 0);
+  await new Promise((r) => setTimeout(r, 300));
+  const r = await docker(['commit', 'cm2', 'live:1']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await docker(['inspect', '-f', '{{.State.Status}}', 'cm2'])).stdout, 'running\n');
+  assert.equal((await docker(['run', '--rm', 'live:1', 'cat', '/live.txt'])).stdout, 'live\n');
+  assert.equal((await docker(['rm', '-f', 'cm2'])).code, 0);
+});

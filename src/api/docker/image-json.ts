@@ -25,7 +25,7 @@ export function imageInspectJson(img: ImageView): Record<string, unknown> {
     RepoTags: img.repoTags,
     RepoDigests: img.repoDigests,
     Parent: '',
-    Comment: '',
+    Comment: img.config.comment ?? '',
     Created: img.created,
     DockerVersion: '',
     Author: img.config.author ?? '',

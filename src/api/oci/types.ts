@@ -49,6 +49,8 @@ export interface ImageConfig {
   os: string;
   created?: string;
   author?: string;
+  /** Docker's addition (docker commit -m), not in the OCI spec. */
+  comment?: string;
   config?: {
     User?: string;
     ExposedPorts?: Record<string, object>;

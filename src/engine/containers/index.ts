@@ -33,3 +33,4 @@ export { containerFs, type ContainerFs } from './fs-view.js';
 export { containerChanges, changesSize, treeSize, type Change, type ChangeKind } from './diff.js';
 export { archivePath, extractArchive, statPath, type PathStat, type ExtractOptions } from './archive.js';
 export { exportRootfs } from './export.js';
+export { containerLayerTar } from './commit.js';

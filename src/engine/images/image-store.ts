@@ -17,6 +17,7 @@ import { planArchive, type PlannedImage } from './archive-plan.js';
 import { writeDockerArchive, type SaveItem } from './archive-save.js';
 import { spoolArchive } from './archive-spool.js';
 import { historyRows, type HistoryRow } from './history.js';
+import { commitLayerImage, type CommitRequest } from './image-commit.js';
 import { parseImageConfig } from './image-config.js';
 import { ImageState, type StoredImage } from './image-state.js';
 import { familiarName, formatReference, looksLikeId, parseReference, repositoryName } from './reference.js';
@@ -230,6 +231,21 @@ export class ImageStore implements ImageService {
       }
     }
     await writeDockerArchive([...items.values()], out);
+  }
+
+  /** docker commit: `parent` plus one layer becomes a new image, tagged `tag` when given. */
+  commit(parent: string, req: CommitRequest & { tag?: string }): Promise<ImageRecord> {
+    return this.serial.run(async () => {
+      const base = this.find(parent).img;
+      const target = req.tag ? formatReference(parseReference(req.tag)) : undefined;
+      if (target && parseReference(req.tag!).digest) throw invalidArgument(`cannot tag with a digest reference "${req.tag}"`);
+      const { image, config } = await commitLayerImage(this.content, this.snapshotter, base, this.config(base.id), req);
+      this.configs.set(image.id, config);
+      if (!this.state.images.has(image.id)) this.state.images.set(image.id, image);
+      if (target) this.state.setTag(target, image.id);
+      this.state.save();
+      return this.record(this.state.images.get(image.id)!);
+    });
   }
 
   // ---- tags and removal ----

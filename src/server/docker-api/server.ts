@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { notFound } from '../../base/errors.js';
 import { stripVersion } from './api-version.js';
 import { attachExecRoutes, hijackRoutes } from './attach-exec.js';
+import { commitRoutes } from './commit.js';
 import { containerFsRoutes } from './container-fs.js';
 import { containerRoutes } from './containers.js';
 import { containerUpdateRoutes } from './container-update.js';
@@ -35,6 +36,7 @@ function buildRouters(hub: EventHub): { plain: Router<Handler>; hijack: Router<H
   systemDfRoutes(plain);
   containerFsRoutes(plain);
   containerUpdateRoutes(plain);
+  commitRoutes(plain);
   containerRoutes(plain);
   attachExecRoutes(plain);
   imageRoutes(plain);

@@ -20,7 +20,6 @@ export function unsupportedRoutes(r: Router<Handler>): void {
     .add('GET', '/images/search', unsupported('searching registries'))
     .add('POST', '/images/{name*}/push', unsupported('pushing images (docker push)'))
     .add('POST', '/build', unsupported('building images (docker build)'))
-    .add('POST', '/commit', unsupported('committing containers (docker commit)'))
     .add('*', '/volumes/{rest*}', unsupported('cluster volumes (swarm)'))
     .add('GET', '/plugins/{name}/json', noSuch('plugin'))
     .add('*', '/plugins', unsupported('plugins'))

@@ -91,7 +91,26 @@ test('network prune removes unused user networks only, honouring label filters',
   assert.doesNotMatch(all, /used|bridge/);
   await ok(['rm', 'user']);
   assert.match(await ok(['network', 'prune', '-f']), /used/);
-  assert.deepEqual((await ok(['network', 'ls', '-q'])).split('\n').filter(Boolean).length, 1);
+  // Docker's three pre-defined networks stay, and are all that is left.
+  assert.equal(await ok(['network', 'ls', '--format', '{{.Name}} {{.Driver}}']), 'bridge bridge\nhost host\nnone null\n');
+});
+
+test('host and none are listed like Docker\'s pre-defined networks, with the containers using them', async () => {
+  await ok(['create', '--name', 'onhost', '--network', 'host', 'busybox', 'true']);
+  const host = JSON.parse(await ok(['network', 'inspect', 'host']))[0];
+  assert.equal(host.Driver, 'host');
+  assert.deepEqual(host.IPAM.Config, []);
+  const onhost = JSON.parse(await ok(['inspect', 'onhost']))[0];
+  assert.deepEqual(Object.keys(host.Containers), [onhost.Id]);
+  assert.equal(onhost.NetworkSettings.Networks.host.NetworkID, host.Id);
+  assert.equal(JSON.parse(await ok(['network', 'inspect', host.Id.slice(0, 12)]))[0].Name, 'host');
+  await fails(['network', 'rm', 'none'], /none is a pre-defined network and cannot be removed/, 1);
+  await fails(['network', 'create', 'host'], /host is a pre-defined network and cannot be created/, 1);
+  await ok(['create', '--name', 'plain', 'busybox', 'true']);
+  await fails(['network', 'connect', 'host', 'plain'], /cannot be connected to network host/, 1);
+  assert.equal((await ok(['network', 'ls', '--filter', 'type=custom', '-q'])).trim(), '');
+  await ok(['rm', 'onhost', 'plain']);
+  assert.deepEqual(JSON.parse(await ok(['network', 'inspect', 'host']))[0].Containers, {});
 });
 
 test('-P publishes the image\'s EXPOSE ports on random host ports, shown by port and ps', async () => {

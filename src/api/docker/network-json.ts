@@ -18,7 +18,7 @@ export function networkJson(n: NetworkView): Record<string, unknown> {
     Scope: 'local',
     Driver: n.driver,
     EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: n.subnet, Gateway: n.gateway }] },
+    IPAM: { Driver: 'default', Options: null, Config: n.subnet ? [{ Subnet: n.subnet, Gateway: n.gateway }] : [] },
     Internal: n.internal,
     Attachable: false,
     Ingress: false,
@@ -27,7 +27,7 @@ export function networkJson(n: NetworkView): Record<string, unknown> {
     Containers: Object.fromEntries(Object.values(n.containers).map((e) => [e.containerId, {
       Name: e.containerName, EndpointID: e.endpointId, MacAddress: e.mac, IPv4Address: e.ip ? `${e.ip}/${e.prefixLen}` : '', IPv6Address: '',
     }])),
-    Options: n.isDefault ? { 'com.docker.network.bridge.name': n.bridge, 'com.docker.network.bridge.default_bridge': 'true' } : { 'com.docker.network.bridge.name': n.bridge },
+    Options: n.isDefault ? { 'com.docker.network.bridge.name': n.bridge, 'com.docker.network.bridge.default_bridge': 'true' } : n.bridge ? { 'com.docker.network.bridge.name': n.bridge } : {},
     Labels: n.labels,
   };
 }

@@ -17,6 +17,7 @@ import { applyIsolation, removeIsolation } from './firewall.js';
 import { hostRoutes, portmapPublishedPorts } from './host.js';
 import { contains, formatIp, formatSubnet, overlaps, parseIp, parseSubnet, type Subnet } from './ipv4.js';
 import { createNetns, removeNetns } from './netns.js';
+import { isPseudo, PSEUDO_NETWORKS, pseudoId, type PseudoName } from './predefined.js';
 import { resolvePorts } from './ports.js';
 import { readJson, readJsonDir, writeJsonAtomic, type Attachment, type ContainerNetConfig, type ContainerRunState, type NetworkRecord } from './store.js';
 import { allocateSubnet } from './subnets.js';
@@ -268,14 +269,38 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
   }
 
   list(): NetworkInfo[] {
-    return [...this.networks.values()].sort((a, b) => a.name.localeCompare(b.name)).map((n) => this.info(n));
+    const pseudo = (Object.keys(PSEUDO_NETWORKS) as PseudoName[]).map((name) => this.pseudoInfo(name));
+    return [...[...this.networks.values()].map((n) => this.info(n)), ...pseudo].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   inspect(ref: string): NetworkInfo {
-    return this.info(this.find(ref));
+    const pseudo = this.findPseudo(ref);
+    return pseudo ? this.pseudoInfo(pseudo) : this.info(this.find(ref));
+  }
+
+  /** "host" or "none" by name, id or unambiguous id prefix (user networks cannot take those names). */
+  private findPseudo(ref: string): PseudoName | undefined {
+    if (typeof ref !== 'string' || ref === '') return undefined;
+    if (isPseudo(ref)) return ref;
+    if (!/^[0-9a-f]+$/.test(ref)) return undefined;
+    const hits = (Object.keys(PSEUDO_NETWORKS) as PseudoName[]).filter((name) => pseudoId(this.o.dataDir, name).startsWith(ref));
+    const users = [...this.networks.values()].filter((n) => n.id.startsWith(ref));
+    return hits.length === 1 && users.length === 0 ? hits[0] : undefined;
+  }
+
+  private pseudoInfo(name: PseudoName): NetworkInfo {
+    const id = pseudoId(this.o.dataDir, name);
+    const containers: Record<string, EndpointInfo> = {};
+    for (const c of this.configs.values()) {
+      if (c.mode === name) containers[c.id] = { containerId: c.id, containerName: c.name, endpointId: '', ip: '', prefixLen: 0, gateway: '', mac: '', aliases: [] };
+    }
+    const created = this.defaultNetwork().created;
+    return { id, name, driver: PSEUDO_NETWORKS[name].driver, created, subnet: '', gateway: '', bridge: '', internal: false, labels: {}, isDefault: false, containers };
   }
 
   remove(ref: string): Promise<void> {
+    const pseudo = this.findPseudo(ref);
+    if (pseudo) return Promise.reject(failedPrecondition(`${pseudo} is a pre-defined network and cannot be removed`));
     return this.serialNets(async () => {
       const n = this.find(ref);
       if (n.isDefault) throw failedPrecondition(`${n.name} is a pre-defined network and cannot be removed`);
@@ -306,6 +331,8 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
   }
 
   async connect(ref: string, container: { id: string; name: string; running: boolean }, opts: { aliases?: string[]; ipv4Address?: string } = {}): Promise<void> {
+    const pseudo = this.findPseudo(ref);
+    if (pseudo) throw failedPrecondition(`container ${container.name} cannot be connected to network ${pseudo}: the ${pseudo} network mode is chosen at create (--network ${pseudo})`);
     const n = this.find(ref);
     await this.serial(container.id, async () => {
       const c = this.configs.get(container.id);
@@ -332,6 +359,8 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
   }
 
   async disconnect(ref: string, containerId: string, force = false): Promise<void> {
+    const pseudo = this.findPseudo(ref);
+    if (pseudo) throw failedPrecondition(`a container cannot be disconnected from network ${pseudo}: the ${pseudo} network mode is fixed at create`);
     const n = this.find(ref);
     await this.serial(containerId, async () => {
       const c = this.configs.get(containerId);
@@ -362,6 +391,8 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
         const n = this.networks.get(e.networkId);
         if (n) networks[n.name] = { ...this.endpoint(c, e), networkId: n.id };
       }
+    } else if (c.mode === 'host' || c.mode === 'none') {
+      networks[c.mode] = { containerId: c.id, containerName: c.name, endpointId: '', ip: '', prefixLen: 0, gateway: '', mac: '', aliases: [], networkId: pseudoId(this.o.dataDir, c.mode) };
     }
     return { sandboxKey: st ? st.netns : '', networks, ports: c.mode === 'own' ? st?.ports ?? [] : [], exposed: c.exposed };
   }

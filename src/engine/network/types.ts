@@ -6,9 +6,10 @@
 export interface NetworkInfo {
   id: string; // 64 hex
   name: string;
-  driver: 'bridge';
+  /** bridge; host and null for the pre-defined "host" and "none" networks. */
+  driver: 'bridge' | 'host' | 'null';
   created: string; // RFC 3339
-  subnet: string; // CIDR
+  subnet: string; // CIDR; '' for host and none
   gateway: string;
   bridge: string; // the Linux bridge's name
   internal: boolean;

@@ -40,7 +40,7 @@ function networkFilter(raw: string | null): (n: NetworkInfo) => boolean {
     const drivers = values('driver');
     if (drivers.length && !drivers.includes(n.driver)) return false;
     const types = values('type');
-    if (types.length && !types.includes(n.isDefault ? 'builtin' : 'custom')) return false;
+    if (types.length && !types.includes(n.isDefault || n.driver !== 'bridge' ? 'builtin' : 'custom')) return false;
     for (const l of values('label')) {
       const eq = l.indexOf('=');
       if (eq < 0 ? !(l in n.labels) : n.labels[l.slice(0, eq)] !== l.slice(eq + 1)) return false;

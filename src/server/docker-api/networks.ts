@@ -3,9 +3,10 @@
  * disconnect and prune; and the network settings that container inspect/list show.
  */
 import { invalidArgument } from '../../base/errors.js';
+import { networkListFilter, networkPruneFilter } from '../../api/docker/network-filters.js';
 import { networkJson, parseNetworkCreate } from '../../api/docker/network-json.js';
 import { asObject, optBool, optObject, optString, optStringArray } from '../../api/docker/validate.js';
-import type { ContainerInfo, NetworkInfo } from '../../engine/index.js';
+import type { ContainerInfo } from '../../engine/index.js';
 import { readJson } from './body.js';
 import { sendEmpty, sendJson, type ApiDeps, type Handler } from './context.js';
 import type { Router } from './router.js';
@@ -15,42 +16,8 @@ export function withNetwork<T extends ContainerInfo>(deps: ApiDeps, c: T): T & {
   return s ? { ...c, network: s } : c;
 }
 
-/** Docker's network filters: name, id (prefixes), label (key or key=value), driver, type. */
-function networkFilter(raw: string | null): (n: NetworkInfo) => boolean {
-  if (!raw) return () => true;
-  let f: Record<string, unknown>;
-  try {
-    f = asObject(JSON.parse(raw), 'filters');
-  } catch {
-    throw invalidArgument(`invalid filters: ${raw}`);
-  }
-  const values = (k: string): string[] => {
-    const v = f[k];
-    if (v === undefined) return [];
-    if (Array.isArray(v)) return v.map(String);
-    if (v && typeof v === 'object') return Object.keys(v);
-    throw invalidArgument(`invalid filter "${k}"`);
-  };
-  for (const k of Object.keys(f)) if (!['name', 'id', 'label', 'driver', 'type', 'scope', 'dangling'].includes(k)) throw invalidArgument(`invalid filter '${k}'`);
-  return (n) => {
-    const names = values('name');
-    if (names.length && !names.some((x) => n.name.includes(x))) return false;
-    const ids = values('id');
-    if (ids.length && !ids.some((x) => n.id.startsWith(x))) return false;
-    const drivers = values('driver');
-    if (drivers.length && !drivers.includes(n.driver)) return false;
-    const types = values('type');
-    if (types.length && !types.includes(n.isDefault || n.driver !== 'bridge' ? 'builtin' : 'custom')) return false;
-    for (const l of values('label')) {
-      const eq = l.indexOf('=');
-      if (eq < 0 ? !(l in n.labels) : n.labels[l.slice(0, eq)] !== l.slice(eq + 1)) return false;
-    }
-    return true;
-  };
-}
-
 const list: Handler = async ({ res, query, deps }) => {
-  const keep = networkFilter(query.get('filters'));
+  const keep = networkListFilter(query.get('filters'));
   sendJson(res, 200, deps.engine.networks.list().filter(keep).map(networkJson));
 };
 
@@ -93,7 +60,7 @@ const disconnect: Handler = async ({ req, res, params, deps }) => {
 };
 
 const prune: Handler = async ({ res, query, deps }) => {
-  const keep = networkFilter(query.get('filters'));
+  const keep = networkPruneFilter(query.get('filters'));
   const removed = await deps.engine.networks.prune(keep);
   sendJson(res, 200, { NetworksDeleted: removed });
 };

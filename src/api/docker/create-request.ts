@@ -76,6 +76,15 @@ function ulimits(v: unknown): CreateSpec['ulimits'] {
   });
 }
 
+/** HostConfig.ConsoleSize: [rows, cols]; [0, 0] (no terminal on the client) means unset. */
+function optConsoleSize(v: unknown): [number, number] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((n) => Number.isSafeInteger(n) && n >= 0 && n <= 65535)) {
+    throw invalidArgument('HostConfig.ConsoleSize must be [height, width]');
+  }
+  return v[0] > 0 && v[1] > 0 ? [v[0], v[1]] : undefined;
+}
+
 /** Fields berth does not implement yet: refused when set to anything but their empty value. */
 function refuseUnsupported(host: Json, config: Json): void {
   const nonEmpty = (v: unknown) =>
@@ -114,6 +123,7 @@ export function parseCreateRequest(body: unknown, name?: string | null): CreateS
   set('tty', optBool(config.Tty, 'Tty'));
   set('openStdin', optBool(config.OpenStdin, 'OpenStdin'));
   set('stdinOnce', optBool(config.StdinOnce, 'StdinOnce'));
+  set('consoleSize', optConsoleSize(host.ConsoleSize));
   set('stopSignal', optString(config.StopSignal, 'StopSignal') || undefined);
   set('stopTimeout', optInt(config.StopTimeout, 'StopTimeout', -1));
 

@@ -26,6 +26,7 @@ export interface CreateSpec {
   tty?: boolean;
   openStdin?: boolean;
   stdinOnce?: boolean;
+  consoleSize?: [number, number];
   stopSignal?: string;
   stopTimeout?: number;
   memory?: number;

@@ -140,6 +140,14 @@ export class Manager implements ContainerManager {
 
   private readonly reservedNames = new Set<string>();
 
+  /** Docker's wording, which scripts match on: names the holder and says what to do. */
+  private nameInUse(name: string): Error {
+    let holder = '';
+    for (const l of this.live.values()) if (l.rec.info.name === name) holder = l.rec.info.id;
+    const by = holder ? ` by container "${holder}"` : '';
+    return alreadyExists(`Conflict. The container name "/${name}" is already in use${by}. You have to remove (or rename) that container to be able to reuse that name.`);
+  }
+
   private nextExit(l: Live): Promise<void> {
     return new Promise((resolve) => l.exitListeners.push(resolve));
   }
@@ -152,7 +160,7 @@ export class Manager implements ContainerManager {
     const mode = options.networkMode ?? '';
     if (!this.o.network && !['', 'none', 'host', 'default', 'bridge'].includes(mode)) throw notImplemented(`network mode "${mode}" needs berth's networking, which this daemon runs without`);
     const name = input.name ? validateName(input.name) : generateName((n) => this.nameTaken(n));
-    if (this.nameTaken(name)) throw alreadyExists(`container name "/${name}" is already in use`);
+    if (this.nameTaken(name)) throw this.nameInUse(name);
     const image = this.o.images.resolve(options.image);
     const id = newId();
     const dir = this.dir(id);
@@ -534,7 +542,7 @@ export class Manager implements ContainerManager {
     if (l.removing) throw failedPrecondition(`removal of container "${l.rec.info.name}" is already in progress`);
     const s = l.rec.info.state.status;
     if ((s === 'running' || s === 'paused' || s === 'restarting') && !opts.force) {
-      throw failedPrecondition(`container "${l.rec.info.name}" is ${s}: stop it or use force`);
+      throw failedPrecondition(`cannot remove container "/${l.rec.info.name}": container is ${s}: stop the container before removing or force remove`);
     }
     await this.removeInternal(l, false, !!opts.volumes);
   }
@@ -628,7 +636,7 @@ export class Manager implements ContainerManager {
     const name = validateName(newName);
     const old = l.rec.info.name;
     if (name === old) return;
-    if (this.nameTaken(name)) throw alreadyExists(`container name "/${name}" is already in use`);
+    if (this.nameTaken(name)) throw this.nameInUse(name);
     l.rec.info.name = name;
     this.persist(l);
     this.emit('rename', l.rec.info.id, { oldName: `/${old}` });

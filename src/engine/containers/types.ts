@@ -29,6 +29,8 @@ export interface CreateContainerOptions {
   tty?: boolean;
   openStdin?: boolean;
   stdinOnce?: boolean;
+  /** [rows, cols] of the client's terminal: the TTY starts at this size (Docker's HostConfig.ConsoleSize). */
+  consoleSize?: [number, number];
   stopSignal?: string;
   stopTimeout?: number; // seconds
   // resources

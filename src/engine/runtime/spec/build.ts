@@ -102,6 +102,8 @@ export function buildSpecFor(input: SpecInput, host: HostFacts): { spec: OciSpec
     ociVersion: OciVersion,
     process: {
       terminal: o.tty === true,
+      // The process sees the client's terminal size from its first instruction, not after a resize.
+      ...(o.tty && o.consoleSize && o.consoleSize[0] > 0 && o.consoleSize[1] > 0 ? { consoleSize: { height: o.consoleSize[0], width: o.consoleSize[1] } } : {}),
       user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? { additionalGids: user.additionalGids } : {}) },
       args: o.init ? [InitPathInContainer, '--', ...command.args] : command.args,
       env: containerEnv({ imageEnv: input.image.config?.Env, env: o.env, hostname, tty: o.tty === true }),

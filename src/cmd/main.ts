@@ -22,6 +22,9 @@ const mod = {
   datastore: () => import('./commands/datastore.js').then((m) => m.commands),
   network: () => import('./commands/network.js').then((m) => m.commands),
   volume: () => import('./commands/volume.js').then((m) => m.commands),
+  files: () => import('./commands/container-files.js').then((m) => m.commands),
+  update: () => import('./commands/update.js').then((m) => m.commands),
+  eventsDf: () => import('./commands/events-df.js').then((m) => m.commands),
   // Written by the kube-api work as a self-contained `argv → exit code` function.
   kubeconfig: () =>
     import('./commands/kubeconfig.js').then((m) => ({
@@ -45,6 +48,11 @@ const COMMANDS: Record<string, [Loader, string]> = {
   unpause: [mod.lifecycle, 'Unpause all processes within one or more containers'],
   wait: [mod.lifecycle, 'Block until one or more containers stop, then print their exit codes'],
   rename: [mod.lifecycle, 'Rename a container'],
+  update: [mod.update, 'Update configuration of one or more containers'],
+  diff: [mod.files, "Inspect changes to files or directories on a container's filesystem"],
+  cp: [mod.files, 'Copy files/folders between a container and the local filesystem'],
+  export: [mod.files, "Export a container's filesystem as a tar archive"],
+  commit: [mod.files, "Create a new image from a container's changes"],
   inspect: [mod.inspect, 'Return low-level information on berth objects'],
   stats: [mod.stats, "Display a live stream of container(s) resource usage statistics"],
   top: [mod.stats, 'Display the running processes of a container'],
@@ -69,6 +77,9 @@ const COMMANDS: Record<string, [Loader, string]> = {
   'volume inspect': [mod.volume, 'Display detailed information on one or more volumes'],
   'volume rm': [mod.volume, 'Remove one or more volumes'],
   'volume prune': [mod.volume, 'Remove unused local volumes'],
+  events: [mod.eventsDf, 'Get real time events from the server'],
+  'system df': [mod.eventsDf, 'Show berth disk usage'],
+  'system prune': [mod.eventsDf, 'Remove unused data'],
   version: [mod.system, 'Show the berth version information'],
   info: [mod.system, 'Display system-wide information'],
   server: [mod.server, 'Run the berth daemon'],
@@ -82,9 +93,9 @@ const GROUPS: Record<string, Record<string, string>> = {
   container: {
     ls: 'ps', list: 'ps', ps: 'ps', rm: 'rm', remove: 'rm', run: 'run', create: 'create', start: 'start', stop: 'stop', restart: 'restart',
     kill: 'kill', pause: 'pause', unpause: 'unpause', wait: 'wait', logs: 'logs', exec: 'exec', inspect: 'inspect', stats: 'stats', top: 'top',
-    rename: 'rename', port: 'port',
+    rename: 'rename', port: 'port', update: 'update', diff: 'diff', cp: 'cp', export: 'export', commit: 'commit',
   },
-  system: { info: 'info' },
+  system: { info: 'info', df: 'system df', prune: 'system prune', events: 'events' },
   network: { create: 'network create', ls: 'network ls', list: 'network ls', inspect: 'network inspect', rm: 'network rm', remove: 'network rm', connect: 'network connect', disconnect: 'network disconnect', prune: 'network prune' },
   volume: { create: 'volume create', ls: 'volume ls', list: 'volume ls', inspect: 'volume inspect', rm: 'volume rm', remove: 'volume rm', prune: 'volume prune' },
 };

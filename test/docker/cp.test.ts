@@ -86,3 +86,34 @@ test('hostile tars write nothing outside the container', async () => {
   assert.equal(fs.existsSync(marker), false, 'nothing was written on the host');
   assert.equal((await docker(['exec', 'cpbox', 'cat', `${d.dir}/escaped`])).stdout, 'x', 'the link was followed inside the container');
 });
+
+test('berth cp copies both ways, to stdout as a tar and from a stdin tar', async () => {
+  const src = path.join(d.dir, 'btree');
+  fs.mkdirSync(path.join(src, 'in'), { recursive: true });
+  fs.writeFileSync(path.join(src, 'in', 'f'), 'berth cp\n');
+  fs.symlinkSync('in/f', path.join(src, 'l'));
+  const put = await d.berth(['cp', src, 'cpbox:/tmp/']);
+  assert.equal(put.code, 0, put.stderr);
+  assert.equal((await docker(['exec', 'cpbox', 'cat', '/tmp/btree/l'])).stdout, 'berth cp\n');
+  const renamed = await d.berth(['cp', src, 'cpbox:/tmp/renamed']);
+  assert.equal(renamed.code, 0, renamed.stderr);
+  assert.equal((await docker(['exec', 'cpbox', 'cat', '/tmp/renamed/in/f'])).stdout, 'berth cp\n');
+  const back = path.join(d.dir, 'bback');
+  assert.equal((await d.berth(['cp', 'cpbox:/tmp/btree', back])).code, 0);
+  assert.equal(fs.readlinkSync(path.join(back, 'l')), 'in/f');
+  assert.equal(fs.readFileSync(path.join(back, 'in', 'f'), 'utf8'), 'berth cp\n');
+  const out = await d.berth(['container', 'cp', 'cpbox:/tmp/btree/in/f', '-']);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stdout, /^f\0/, 'a tar whose first entry is the file');
+  const pack = tar.pack();
+  pack.entry({ name: 'from-stdin.txt', mode: 0o644 }, 'piped\n');
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  const fromStdin = await d.berth(['cp', '-', 'cpbox:/tmp'], { input: Buffer.concat(chunks) });
+  assert.equal(fromStdin.code, 0, fromStdin.stderr);
+  assert.equal((await docker(['exec', 'cpbox', 'cat', '/tmp/from-stdin.txt'])).stdout, 'piped\n');
+  const bad = await d.berth(['cp', 'a', 'b']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /must specify at least one container source/);
+});

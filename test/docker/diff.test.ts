@@ -37,3 +37,14 @@ test('diff of a running container sees changes at once; an unknown container is 
   assert.match(missing.stderr, /Error response from daemon: .*nope.*not found|No such container: nope/);
   assert.equal((await docker(['rm', '-f', 'df2'])).code, 0);
 });
+
+test('berth diff prints the same as docker diff; --help works', async () => {
+  assert.equal((await docker(['run', '--name', 'df3', 'busybox', 'sh', '-c', 'touch /new; rm /etc/group'])).code, 0);
+  const ours = await d.berth(['diff', 'df3']);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(ours.stdout, (await docker(['diff', 'df3'])).stdout);
+  assert.match(ours.stdout, /^C \/etc\nD \/etc\/group\nA \/new\n$/);
+  assert.match((await d.berth(['diff', '--help'])).stdout, /Usage:\s+berth diff CONTAINER/);
+  const missing = await d.berth(['container', 'diff', 'nope']);
+  assert.equal(missing.code, 1);
+});

@@ -76,3 +76,14 @@ test('events follow live and a bad filter is refused', async () => {
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /invalid filter "colour"/);
 });
+
+test('berth events replays with --since/--until and filters', async () => {
+  const since = nowSeconds();
+  assert.equal((await docker(['run', '--rm', '--name', 'bev', 'busybox', 'true'])).code, 0);
+  const until = nowSeconds();
+  const r = await d.berth(['events', '--since', since, '--until', until, '--filter', 'container=bev', '--filter', 'event=die']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z container die [0-9a-f]{64} \(exitCode=0, image=busybox, name=bev.*\)\n$/);
+  const json = await d.berth(['system', 'events', '--since', since, '--until', until, '--filter', 'type=container', '--format', '{{.Action}}']);
+  assert.match(json.stdout, /^create\n(attach\n)?start\ndie\ndestroy\n$/m);
+});

@@ -66,3 +66,16 @@ test('docker commit of a running container pauses it and leaves it running', asy
   assert.equal((await docker(['run', '--rm', 'live:1', 'cat', '/live.txt'])).stdout, 'live\n');
   assert.equal((await docker(['rm', '-f', 'cm2'])).code, 0);
 });
+
+test('berth export and berth commit', async () => {
+  assert.equal((await docker(['run', '--name', 'bc1', 'busybox', 'sh', '-c', 'echo berth > /b.txt'])).code, 0);
+  const out = path.join(d.dir, 'bc1.tar');
+  const ex = await d.berth(['export', '-o', out, 'bc1']);
+  assert.equal(ex.code, 0, ex.stderr);
+  assert.equal(execFileSync('tar', ['xOf', out, 'b.txt'], { encoding: 'utf8' }), 'berth\n');
+  const c = await d.berth(['commit', '-c', 'CMD ["cat", "/b.txt"]', '-m', 'via berth', 'bc1', 'berthimg:2']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stdout, /^sha256:[0-9a-f]{64}\n$/);
+  assert.equal((await docker(['run', '--rm', 'berthimg:2'])).stdout, 'berth\n');
+  assert.match((await d.berth(['commit', '--help'])).stdout, /--change/);
+});

@@ -46,3 +46,20 @@ test('system prune -a --volumes -f removes stopped containers, unused networks, 
   assert.equal((await docker(['images', '-q'])).stdout, '');
   assert.equal((await docker(['volume', 'ls', '-q'])).stdout, 'dfvol\n');
 });
+
+test('berth system df and system prune', async () => {
+  // The test before pruned every image.
+  assert.equal((await d.berth(['load', '-i', busyboxImage().dockerArchive])).code, 0);
+  assert.equal((await docker(['run', '--name', 'bdf', 'busybox', 'true'])).code, 0);
+  const table = await d.berth(['system', 'df']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE\nImages\s+\d+\s+\d+\s+/);
+  assert.match(table.stdout, /\nContainers\s+1\s+0\s+/);
+  const verbose = await d.berth(['system', 'df', '-v']);
+  assert.match(verbose.stdout, /Containers space usage:\n\nCONTAINER ID\s+IMAGE\s+SIZE\s+STATUS\s+NAMES\n[0-9a-f]{12}\s+busybox\s+\S+\s+exited\s+bdf\n/);
+  const prune = await d.berth(['system', 'prune', '-f']);
+  assert.equal(prune.code, 0, prune.stderr);
+  assert.match(prune.stdout, /Deleted Containers:\n[0-9a-f]{64}\n/);
+  assert.match(prune.stdout, /Total reclaimed space: /);
+  assert.equal((await docker(['ps', '-aq'])).stdout, '');
+});

@@ -56,3 +56,15 @@ test('a stopped container takes the update for its next start; bad values are re
   assert.equal(missing.code, 1);
   assert.equal((await docker(['rm', '-f', 'up2'])).code, 0);
 });
+
+test('berth update sets limits like docker update', async () => {
+  assert.equal((await docker(['run', '-d', '--name', 'up3', 'busybox', 'sleep', '300'])).code, 0);
+  const r = await d.berth(['update', '--memory', '48m', '--pids-limit', '20', 'up3']);
+  assert.deepEqual([r.code, r.stdout], [0, 'up3\n'], r.stderr);
+  assert.equal(await cgroupValue('up3', 'memory/memory.limit_in_bytes', 'memory.max'), String(48 * 1024 * 1024));
+  assert.equal(await cgroupValue('up3', 'pids/pids.max', 'pids.max'), '20');
+  const bad = await d.berth(['container', 'update', '--memory', '1k', 'up3']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /Minimum memory limit allowed is 6MB/);
+  assert.equal((await docker(['rm', '-f', 'up3'])).code, 0);
+});

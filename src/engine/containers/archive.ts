@@ -15,7 +15,7 @@ import tar from 'tar-stream';
 import { failedPrecondition, invalidArgument, notFound } from '../../base/errors.js';
 import { native } from '../../base/native.js';
 import { secureJoin } from '../runtime/index.js';
-import { packTree } from './tar-tree.js';
+import { packTree } from '../../base/tar-tree.js';
 import type { ContainerInfo } from './types.js';
 
 export interface PathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }

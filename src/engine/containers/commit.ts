@@ -12,7 +12,7 @@ import tar from 'tar-stream';
 import { native } from '../../base/native.js';
 import { containerChanges, INIT_PATHS } from './diff.js';
 import type { ContainerFs } from './fs-view.js';
-import { packTree, type TarHeader } from './tar-tree.js';
+import { packTree, type TarHeader } from '../../base/tar-tree.js';
 
 const OPAQUE = '.wh..wh..opq';
 

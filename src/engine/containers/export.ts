@@ -1,7 +1,7 @@
 /** `docker export`: the container's root filesystem (without its volumes and mounts) as one tar. */
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { packTree } from './tar-tree.js';
+import { packTree } from '../../base/tar-tree.js';
 import type { ContainerInfo } from './types.js';
 
 export function exportRootfs(c: ContainerInfo): Readable {

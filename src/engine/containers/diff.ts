@@ -101,7 +101,8 @@ function sameEntry(a: fs.Stats, b: fs.Stats, rootPath: string, lowerPath: string
   if ((a.mode & 0o170777) !== (b.mode & 0o170777) || a.uid !== b.uid || a.gid !== b.gid) return false;
   if (a.isDirectory()) return true;
   if (a.isSymbolicLink()) return fs.readlinkSync(rootPath) === fs.readlinkSync(lowerPath);
-  return a.size === b.size && Math.trunc(a.mtimeMs) === Math.trunc(b.mtimeMs);
+  // Copies set times through utimes (microseconds at best): sub-millisecond drift is no change.
+  return a.size === b.size && Math.abs(a.mtimeMs - b.mtimeMs) < 1;
 }
 
 /** The copy driver keeps no separate layer: compare the rootfs with the image, both ways. */

@@ -146,7 +146,7 @@ test('--volumes-from shares a container\'s volumes (read-only when asked); a vol
   assert.match(ro.stderr, /Read-only file system/);
   const missing = await d.berth(['run', '--rm', '--volumes-from', 'nosuchcontainer', 'busybox', 'true']);
   assert.equal(missing.code, 125);
-  assert.match(missing.stderr, /container "nosuchcontainer" not found/);
+  assert.match(missing.stderr, /No such container: nosuchcontainer/);
 
   const inUse = await d.berth(['volume', 'rm', 'shared']);
   assert.equal(inUse.code, 1);

@@ -94,12 +94,11 @@ test('bad input is InvalidArgument naming the field', () => {
   assert.match(code(() => parseCreateRequest({ Image: 'x', WorkingDir: 'relative' })), /not an absolute path/);
   assert.match(code(() => parseCreateRequest({ Image: 'x', HostConfig: { Ulimits: [{ Name: 'nofile', Soft: 10, Hard: 5 }] } })), /soft limit 10 is above hard limit 5/);
   assert.match(code(() => parseCreateRequest({ Image: 'x' }, 'bad/name')), /invalid container name "bad\/name"/);
+  assert.match(code(() => parseCreateRequest({ Image: 'x', HostConfig: { ConsoleSize: [24] } })), /^InvalidArgument: HostConfig.ConsoleSize must be \[height, width\]/);
 });
 
 test('features berth lacks are NotImplemented, never dropped silently', () => {
   assert.match(code(() => parseCreateRequest({ Image: 'x', HostConfig: { Devices: [{ PathOnHost: '/dev/fuse' }] } })), /^NotImplemented: berth does not support devices/);
-  assert.match(code(() => parseCreateRequest({ Image: 'x', HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } } })), /^NotImplemented: berth does not support port publishing/);
-  assert.match(code(() => parseCreateRequest({ Image: 'x', HostConfig: { NetworkMode: 'bridge' } })), /^NotImplemented: berth does not support network "bridge" yet/);
 });
 
 test('container names follow docker\'s rule', () => {

@@ -117,6 +117,8 @@ export interface ContainerStatsView {
   cpu: { totalUsageNs: number; perCpuUsageNs: number[]; systemUsageNs: number; onlineCpus: number; throttledPeriods: number; throttledTimeNs: number };
   memory: { usage: number; limit: number; maxUsage: number; cache: number; inactiveFile: number; failcnt: number };
   pids: { current: number; limit: number };
+  blkio?: { serviceBytes: Array<{ major: number; minor: number; op: string; value: number }>; serviced: Array<{ major: number; minor: number; op: string; value: number }> };
+  networks?: Record<string, { rxBytes: number; rxPackets: number; rxErrors: number; rxDropped: number; txBytes: number; txPackets: number; txErrors: number; txDropped: number }>;
 }
 
 export interface ExecView {

@@ -20,7 +20,7 @@ export function statsJson(id: string, name: string, cur: ContainerStatsView | nu
     read: cur?.read ?? ZERO_READ,
     preread: prev?.read ?? ZERO_READ,
     pids_stats: cur ? { current: cur.pids.current, limit: cur.pids.limit } : {},
-    blkio_stats: { io_service_bytes_recursive: null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null },
+    blkio_stats: blkioJson(cur),
     num_procs: 0,
     storage_stats: {},
     cpu_stats: cpuJson(cur),
@@ -28,7 +28,24 @@ export function statsJson(id: string, name: string, cur: ContainerStatsView | nu
     memory_stats: cur
       ? { usage: cur.memory.usage, max_usage: cur.memory.maxUsage, limit: cur.memory.limit, failcnt: cur.memory.failcnt, stats: { cache: cur.memory.cache, inactive_file: cur.memory.inactiveFile, total_inactive_file: cur.memory.inactiveFile } }
       : {},
+    ...(cur?.networks ? { networks: networksJson(cur.networks) } : {}),
   };
+}
+
+function blkioJson(s: ContainerStatsView | null): Record<string, unknown> {
+  const entries = (list: Array<{ major: number; minor: number; op: string; value: number }> | undefined) => (list && list.length > 0 ? list : null);
+  return {
+    io_service_bytes_recursive: entries(s?.blkio?.serviceBytes),
+    io_serviced_recursive: entries(s?.blkio?.serviced),
+    io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null,
+  };
+}
+
+function networksJson(networks: NonNullable<ContainerStatsView['networks']>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(networks).map(([name, n]) => [name, {
+    rx_bytes: n.rxBytes, rx_packets: n.rxPackets, rx_errors: n.rxErrors, rx_dropped: n.rxDropped,
+    tx_bytes: n.txBytes, tx_packets: n.txPackets, tx_errors: n.txErrors, tx_dropped: n.txDropped,
+  }]));
 }
 
 /** CPU percent the way the docker CLI computes it from two samples. */

@@ -95,7 +95,7 @@ export class ExecSessions {
       fs.rm(s.dir, { recursive: true, force: true }, () => undefined);
       const msg = (err as Error).message;
       // Docker's codes for a command that cannot be run: 127 not found, 126 not executable.
-      const code = /not found|no such file/i.test(msg) ? 127 : /permission denied/i.test(msg) ? 126 : null;
+      const code = /not found|no such file/i.test(msg) ? 127 : /permission denied|operation not permitted|is a directory/i.test(msg) ? 126 : null;
       if (code === null) throw err;
       s.info.exitCode = code;
       this.d.emit('exec_die', container.id, { execID: execId, exitCode: String(code) });

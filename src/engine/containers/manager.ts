@@ -26,6 +26,7 @@ import type { RuntimeKit } from './kit.js';
 import type { ContainerNetworking, NetworkedContainer } from './networking.js';
 import { writeHostsFile } from './etc-files.js';
 import { containerLogs } from './logs.js';
+import { readNetworkCounters } from './stats-net.js';
 import { generateName, newId, validateName } from './names.js';
 import { namespacesOf, psTable } from './proc-info.js';
 import { shouldRestart } from './restart-policy.js';
@@ -738,7 +739,13 @@ export class Manager implements ContainerManager {
   async stats(ref: string): Promise<ContainerStats> {
     const l = this.get(ref);
     if (!isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
-    return await this.o.kit.readStats(l.rec.cgroupsPath);
+    const opts = l.rec.info.options;
+    const [stats, networks] = await Promise.all([
+      this.o.kit.readStats(l.rec.cgroupsPath),
+      // A host-network container's interfaces are the machine's: Docker reports none for it.
+      opts.networkMode === 'host' ? undefined : readNetworkCounters(l.rec.info.state.pid),
+    ]);
+    return networks ? { ...stats, networks } : stats;
   }
 
   async top(ref: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }> {

@@ -135,7 +135,15 @@ export interface ContainerStats {
   cpu: { totalUsageNs: number; perCpuUsageNs: number[]; systemUsageNs: number; onlineCpus: number; throttledPeriods: number; throttledTimeNs: number };
   memory: { usage: number; limit: number; maxUsage: number; cache: number; inactiveFile: number; failcnt: number };
   pids: { current: number; limit: number };
+  /** Bytes and operations per device and direction, from the cgroup. */
+  blkio?: { serviceBytes: BlkioEntry[]; serviced: BlkioEntry[] };
+  /** Per interface of the container's own network namespace (absent when it shares the host's). */
+  networks?: Record<string, NetworkCounters>;
 }
+
+export interface BlkioEntry { major: number; minor: number; op: string; value: number }
+
+export interface NetworkCounters { rxBytes: number; rxPackets: number; rxErrors: number; rxDropped: number; txBytes: number; txPackets: number; txErrors: number; txDropped: number }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 

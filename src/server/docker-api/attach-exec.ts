@@ -6,7 +6,9 @@
  */
 import { execInspectJson, parseExecRequest } from '../../api/docker/exec-json.js';
 import { asObject, optBool, queryBool, queryInt } from '../../api/docker/validate.js';
-import { invalidArgument } from '../../base/errors.js';
+import { invalidArgument, isBerthError } from '../../base/errors.js';
+import { dockerStartErrorMessage } from '../../api/docker/start-errors.js';
+import { frame } from '../../api/docker/stdcopy.js';
 import { parseJson, readJson } from './body.js';
 import { sendEmpty, sendJson, startStream, type Handler, type HijackHandler, type RequestContext } from './context.js';
 import { readHijackBody } from './hijack-body.js';
@@ -65,7 +67,20 @@ const execStartHijack: HijackHandler = async ({ req, socket, head, params, deps 
   const body = parseExecStart(parseJson(await readHijackBody(req, socket, head)));
   const containers = deps.engine.containers;
   containers.execInspect(params.id!); // NotFound before anything is written
-  const session = await containers.execStart(params.id!, { detach: body.detach });
+  let session;
+  try {
+    session = await containers.execStart(params.id!, { detach: body.detach });
+  } catch (err) {
+    // A command that cannot be run has an exit code (126/127) like Docker's: the stream carries the
+    // reason and ends, and the client takes the code from exec inspect, as with dockerd.
+    const info = containers.execInspect(params.id!);
+    if (body.detach || info.exitCode === null || !isBerthError(err, 'InvalidArgument')) throw err;
+    const tty = !!info.options.tty;
+    const reason = Buffer.from(`OCI runtime exec failed: ${dockerStartErrorMessage((err as Error).message)}\r\n`);
+    socket.write(hijackResponse(tty));
+    socket.end(tty ? reason : frame('stderr', reason));
+    return;
+  }
   if (!session) {
     socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     return;

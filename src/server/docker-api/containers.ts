@@ -24,11 +24,12 @@ async function create({ req, res, query, deps }: RequestContext): Promise<void> 
 
 async function list({ res, query, deps }: RequestContext): Promise<void> {
   const filters = parseFilters(query.get('filters'), CONTAINER_FILTERS);
-  const all = queryBool(query.get('all')) || filters.has('status') || filters.has('exited');
+  const limit = queryInt(query.get('limit'), 'limit', -1)!;
+  // Docker: a limit (`ps -n` / `ps -l`) counts the latest containers in any state.
+  const all = queryBool(query.get('all')) || limit > 0 || filters.has('status') || filters.has('exited');
   const every = deps.engine.containers.list({ all: true });
   let items = deps.engine.containers.list({ all }).filter((c) => containerMatches(c, filters, every));
   items.sort((a, b) => Date.parse(b.created) - Date.parse(a.created));
-  const limit = queryInt(query.get('limit'), 'limit', -1)!;
   if (limit > 0) items = items.slice(0, limit);
   const now = Date.now();
   sendJson(res, 200, items.map((c) => containerListJson(withNetwork(deps, c), now)));

@@ -4,6 +4,7 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { dockerNotFoundMessage } from '../../api/docker/not-found-message.js';
 import { asBerthError, type BerthError, type ErrorCode } from '../../base/errors.js';
 import type { Logger } from './logger.js';
 
@@ -31,7 +32,8 @@ function describe(err: unknown, log: Logger, where: string): { status: number; b
   const status = httpStatus(e);
   if (status >= 500 && status !== 501) log.error(`${where}: ${e.message}`, { code: e.code, stack: (e.cause as Error | undefined)?.stack ?? e.stack });
   else log.debug(`${where}: ${e.message}`, { code: e.code });
-  return { status, body: JSON.stringify({ message: e.message }) };
+  const message = e.code === 'NotFound' ? dockerNotFoundMessage(e.message) : e.message;
+  return { status, body: JSON.stringify({ message }) };
 }
 
 /** Answers a request with the error; if a stream already began, ends it (the status is gone). */

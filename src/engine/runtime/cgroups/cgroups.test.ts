@@ -47,8 +47,12 @@ describe('cgroup layout', () => {
 
 describe('cgroup v1 stats', () => {
   const root = tempDir('cg-v1');
-  const layout = { mode: 'hybrid' as const, v1: { cpu: `${root}/cpu`, cpuacct: `${root}/cpuacct`, memory: `${root}/memory`, pids: `${root}/pids` }, unified: `${root}/unified` };
+  const layout = { mode: 'hybrid' as const, v1: { cpu: `${root}/cpu`, cpuacct: `${root}/cpuacct`, memory: `${root}/memory`, pids: `${root}/pids`, blkio: `${root}/blkio` }, unified: `${root}/unified` };
   const cg = '/berth/abc';
+  write(`${root}/blkio${cg}`, {
+    'blkio.throttle.io_service_bytes_recursive': '8:0 Read 4096\n8:0 Write 8192\n8:0 Sync 0\n8:0 Async 12288\n8:0 Total 12288\nTotal 12288\n',
+    'blkio.throttle.io_serviced_recursive': '8:0 Read 1\n8:0 Write 2\nTotal 3\n',
+  });
   write(`${root}/cpu${cg}`, { 'cpu.stat': 'nr_periods 40\nnr_throttled 3\nthrottled_time 123456\n' });
   write(`${root}/cpuacct${cg}`, { 'cpuacct.usage': '5000000\n', 'cpuacct.usage_percpu': '3000000 2000000 \n' });
   write(`${root}/memory${cg}`, {
@@ -71,6 +75,13 @@ describe('cgroup v1 stats', () => {
       cpu: { totalUsageNs: 5000000, perCpuUsageNs: [3000000, 2000000], systemUsageNs: 1168e7, onlineCpus: 2, throttledPeriods: 3, throttledTimeNs: 123456 },
       memory: { usage: 8388608, limit: 1 << 30, maxUsage: 9000000, cache: 4096, inactiveFile: 2048, failcnt: 4 },
       pids: { current: 3, limit: 0 },
+      blkio: {
+        serviceBytes: [
+          { major: 8, minor: 0, op: 'Read', value: 4096 }, { major: 8, minor: 0, op: 'Write', value: 8192 }, { major: 8, minor: 0, op: 'Sync', value: 0 },
+          { major: 8, minor: 0, op: 'Async', value: 12288 }, { major: 8, minor: 0, op: 'Total', value: 12288 },
+        ],
+        serviced: [{ major: 8, minor: 0, op: 'Read', value: 1 }, { major: 8, minor: 0, op: 'Write', value: 2 }],
+      },
     });
   });
   it('reports a set memory limit as is', async () => {
@@ -103,6 +114,7 @@ describe('cgroup v2 stats', () => {
     'pids.current': '4\n',
     'pids.max': '20\n',
     'cgroup.procs': '99\n',
+    'io.stat': '259:0 rbytes=1024 wbytes=2048 rios=3 wios=4 dbytes=0 dios=0\n',
   });
   write(`${root}/berth/unlimited`, { 'memory.max': 'max\n', 'memory.events': 'oom_kill 0\n' });
   fs.writeFileSync(`${root}/stat`, procStat);
@@ -113,6 +125,10 @@ describe('cgroup v2 stats', () => {
     assert.deepEqual(s.cpu, { totalUsageNs: 2500000, perCpuUsageNs: [], systemUsageNs: 1168e7, onlineCpus: 2, throttledPeriods: 2, throttledTimeNs: 70000 });
     assert.deepEqual(s.memory, { usage: 1048576, limit: 33554432, maxUsage: 2097152, cache: 8192, inactiveFile: 4096, failcnt: 5 });
     assert.deepEqual(s.pids, { current: 4, limit: 20 });
+    assert.deepEqual(s.blkio, {
+      serviceBytes: [{ major: 259, minor: 0, op: 'read', value: 1024 }, { major: 259, minor: 0, op: 'write', value: 2048 }],
+      serviced: [{ major: 259, minor: 0, op: 'read', value: 3 }, { major: 259, minor: 0, op: 'write', value: 4 }],
+    });
     assert.equal((await readStatsFrom('/berth/unlimited', src)).memory.limit, 1 << 30);
   });
   it('lists pids and reads oom_kill from memory.events', async () => {

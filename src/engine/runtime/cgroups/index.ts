@@ -10,6 +10,7 @@ import { notFound } from '../../../base/errors.js';
 import type { ContainerStats } from '../../containers/types.js';
 import { parseKeyValues, readText, readTextSync } from './files.js';
 import { checkCgroupsPath, hostLayout, type CgroupLayout, type CgroupMode } from './layout.js';
+import { readBlkioV1, readBlkioV2, v1BlkioDir } from './blkio.js';
 import { readProcStat } from './proc-stat.js';
 import { readV1, v1Dirs } from './stats-v1.js';
 import { readV2 } from './stats-v2.js';
@@ -38,15 +39,17 @@ export async function readStatsFrom(cgroupsPath: string, src: StatsSources): Pro
   checkCgroupsPath(cgroupsPath);
   const dir = primaryDir(src.layout, cgroupsPath);
   if (!fs.existsSync(dir)) throw notFound(`cgroup ${JSON.stringify(cgroupsPath)} not found`);
-  const [cg, sys] = await Promise.all([
+  const [cg, sys, blkio] = await Promise.all([
     usesV2(src.layout) ? readV2(dir, src.machineMemory) : readV1(v1Dirs(src.layout.v1, cgroupsPath), src.machineMemory),
     readProcStat(src.procStat),
+    usesV2(src.layout) ? readBlkioV2(dir) : readBlkioV1(v1BlkioDir(src.layout.v1, cgroupsPath)),
   ]);
   return {
     read: (src.now ?? (() => new Date()))().toISOString(),
     cpu: { ...cg.cpu, systemUsageNs: sys.systemUsageNs, onlineCpus: cg.cpu.perCpuUsageNs.length || sys.onlineCpus },
     memory: cg.memory,
     pids: cg.pids,
+    blkio,
   };
 }
 

@@ -117,3 +117,17 @@ test('berth cp copies both ways, to stdout as a tar and from a stdin tar', async
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /must specify at least one container source/);
 });
+
+test('copying into a read-only rootfs or read-only volume is refused', async () => {
+  assert.equal((await docker(['create', '--name', 'ro', '--read-only', '-v', 'rovol:/ro:ro', '-v', 'rwvol:/rw', 'busybox', 'true'])).code, 0);
+  const f = path.join(d.dir, 'ro.txt');
+  fs.writeFileSync(f, 'x');
+  const root = await docker(['cp', f, 'ro:/tmp/']);
+  assert.equal(root.code, 1);
+  assert.match(root.stderr, /container rootfs is marked read-only/);
+  const vol = await docker(['cp', f, 'ro:/ro/']);
+  assert.equal(vol.code, 1);
+  assert.match(vol.stderr, /mounted volume is marked read-only/);
+  assert.equal((await docker(['cp', f, 'ro:/rw/'])).code, 0);
+  assert.equal((await docker(['rm', 'ro'])).code, 0);
+});

@@ -60,8 +60,11 @@ test('docker commit makes an image whose containers see the changes, with --chan
 test('docker commit of a running container pauses it and leaves it running', async () => {
   assert.equal((await docker(['run', '-d', '--name', 'cm2', 'busybox', 'sh', '-c', 'echo live > /live.txt; sleep 300'])).code, 0);
   await new Promise((r) => setTimeout(r, 300));
+  const since = (Date.now() / 1000).toFixed(3);
   const r = await docker(['commit', 'cm2', 'live:1']);
   assert.equal(r.code, 0, r.stderr);
+  const ev = await docker(['events', '--since', since, '--until', (Date.now() / 1000 + 0.01).toFixed(3), '--filter', 'container=cm2', '--format', '{{.Action}} {{.Actor.Attributes.imageRef}}']);
+  assert.deepEqual(ev.stdout.split('\n').filter(Boolean), ['pause <no value>', 'commit live:1', 'unpause <no value>']);
   assert.equal((await docker(['inspect', '-f', '{{.State.Status}}', 'cm2'])).stdout, 'running\n');
   assert.equal((await docker(['run', '--rm', 'live:1', 'cat', '/live.txt'])).stdout, 'live\n');
   assert.equal((await docker(['rm', '-f', 'cm2'])).code, 0);

@@ -136,12 +136,20 @@ async function writeFile(target: string, body: Readable, mode: number): Promise<
   });
 }
 
+/** Docker's rule: no copying into a read-only rootfs or read-only mount, running or not. */
+function refuseReadOnly(c: ContainerInfo, dest: string): void {
+  const mounts = (c.mountPoints ?? []).map((m) => ({ destination: path.posix.normalize(m.destination), rw: m.rw })).sort((a, b) => b.destination.length - a.destination.length);
+  const m = mounts.find((x) => dest === x.destination || dest.startsWith(`${x.destination.replace(/\/$/, '')}/`));
+  if (m ? !m.rw : c.options.readOnlyRootfs) throw failedPrecondition(m ? `mounted volume is marked read-only` : 'container rootfs is marked read-only');
+}
+
 /** Extracts a tar into the directory `dest` of the container. */
 export async function extractArchive(c: ContainerInfo, dest: string, input: Readable, opts: ExtractOptions = {}): Promise<void> {
   const destHost = hostPath(c, dest, true);
   const dst = lstatOr404(c, destHost, dest);
   if (!dst.isDirectory()) throw invalidArgument(`extraction point is not a directory: ${dest}`);
   const destInContainer = path.posix.join('/', dest);
+  refuseReadOnly(c, destInContainer);
   const extract = tar.extract();
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (h, body, next) => {

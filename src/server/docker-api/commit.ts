@@ -7,10 +7,12 @@ import { applyChanges, type RunConfig } from '../../api/docker/commit-json.js';
 import { optCommand, optObject, optString, optStringArray, optStringMap, queryBool } from '../../api/docker/validate.js';
 import { invalidArgument } from '../../base/errors.js';
 import { containerLayerTar } from '../../engine/containers/index.js';
+import { familiarName } from '../../engine/images/index.js';
 import type { ContainerInfo } from '../../engine/index.js';
 import { readJson } from './body.js';
 import { fsOf } from './container-fs.js';
 import { sendJson, type Handler, type RequestContext } from './context.js';
+import type { EventHub } from './event-hub.js';
 import type { Router } from './router.js';
 
 function runConfigOf(c: ContainerInfo): RunConfig {
@@ -56,7 +58,7 @@ function targetRef(repo: string | null, tag: string | null): string | undefined 
   return tag ? `${repo}:${tag}` : repo;
 }
 
-async function commit({ req, res, query, deps }: RequestContext): Promise<void> {
+async function commit({ req, res, query, deps }: RequestContext, hub: EventHub): Promise<void> {
   const ref = query.get('container');
   if (!ref) throw invalidArgument('container is required: name the container to commit');
   const c = deps.engine.containers.inspect(ref);
@@ -78,6 +80,7 @@ async function commit({ req, res, query, deps }: RequestContext): Promise<void> 
     });
     deps.log.info('container committed', { container: c.id, image: image.id, tag });
     id = image.id;
+    hub.publish('container', 'commit', c.id, { name: c.name, image: c.image, imageID: image.id, ...(tag ? { imageRef: familiarName(tag) } : {}), ...(comment ? { comment } : {}) });
   } finally {
     // Before the reply: the client may look at the container as soon as it has the id.
     if (pause) await deps.engine.containers.unpause(c.id).catch((err: unknown) => deps.log.warn('unpause after commit failed', { id: c.id, error: String(err) }));
@@ -85,6 +88,6 @@ async function commit({ req, res, query, deps }: RequestContext): Promise<void> 
   sendJson(res, 201, { Id: id });
 }
 
-export function commitRoutes(r: Router<Handler>): void {
-  r.add('POST', '/commit', commit);
+export function commitRoutes(r: Router<Handler>, hub: EventHub): void {
+  r.add('POST', '/commit', (ctx) => commit(ctx, hub));
 }

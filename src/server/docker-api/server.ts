@@ -36,7 +36,7 @@ function buildRouters(hub: EventHub): { plain: Router<Handler>; hijack: Router<H
   systemDfRoutes(plain);
   containerFsRoutes(plain);
   containerUpdateRoutes(plain);
-  commitRoutes(plain);
+  commitRoutes(plain, hub);
   containerRoutes(plain);
   attachExecRoutes(plain);
   imageRoutes(plain);

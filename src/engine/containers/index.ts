@@ -28,7 +28,7 @@ export async function openContainerManager(opts: {
 
 export type { ContainerManager } from './types.js';
 export * from './types.js';
-export type { ContainerNetworking, NetworkedContainer } from './networking.js';
+export type { ContainerNetworking, NetworkAttached, NetworkedContainer } from './networking.js';
 export { containerFs, type ContainerFs } from './fs-view.js';
 export { containerChanges, changesSize, treeSize, type Change, type ChangeKind } from './diff.js';
 export { archivePath, extractArchive, statPath, type PathStat, type ExtractOptions } from './archive.js';

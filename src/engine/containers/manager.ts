@@ -265,13 +265,22 @@ export class Manager implements ContainerManager {
     fs.rmSync(runDir, { recursive: true, force: true });
     fs.mkdirSync(runDir, { recursive: true });
     await this.o.snapshots.mount(id);
-    await this.networkUp(l);
+    const { attached: networkAttached } = await this.networkUp(l);
     const opts = l.rec.info.options;
-    const { pid } = await conmonCreate({
+    const created = conmonCreate({
       runtime: rt, containerId: id, cuuid: id.slice(0, 12), name: l.rec.info.name, bundle: this.bundle(id),
       pidFile: path.join(runDir, 'pid'), exitDir: this.exitDir, logPath: l.rec.info.logPath, persistDir: runDir,
       tty: !!opts.tty, stdin: !!opts.openStdin, leaveStdinOpen: !opts.stdinOnce,
     });
+    // The runtime create and the network's CNI ADD run side by side; both must succeed.
+    let pid: number;
+    try {
+      [{ pid }] = await Promise.all([created, networkAttached]);
+    } catch (err) {
+      await created.then(() => rt.delete(id, true)).catch(() => undefined);
+      await networkAttached.catch(() => undefined);
+      throw err;
+    }
     l.rec.info.state.pid = pid;
     l.runtimeCreated = true;
     this.exitWatcher.watch(id, (code) => this.onExit(id, code));
@@ -281,13 +290,20 @@ export class Manager implements ContainerManager {
     return { id: c.id, name: c.name, hostname: c.config.hostname, options: c.options, exposedPorts: Object.keys(c.config.exposedPorts) };
   }
 
-  /** The container's network namespace, addresses and ports, before its runtime container exists. */
-  private async networkUp(l: Live): Promise<void> {
+  /**
+   * The container's network namespace (resolved: the runtime create may run); `attached` settles
+   * once addresses, ports and DNS are in place and /etc/hosts names the address.
+   */
+  private async networkUp(l: Live): Promise<{ attached: Promise<void> }> {
     const net = this.o.network;
-    if (!net) return;
+    if (!net) return { attached: Promise.resolve() };
     const info = l.rec.info;
-    const { hosts } = await net.setUp(this.networked(info));
-    if (hosts.length) writeHostsFile(this.dir(info.id), info.config.hostname, info.options, hosts);
+    const { attached } = await net.setUp(this.networked(info));
+    return {
+      attached: attached.then(({ hosts }) => {
+        if (hosts.length) writeHostsFile(this.dir(info.id), info.config.hostname, info.options, hosts);
+      }),
+    };
   }
 
   /** Background network teardown after an exit: the next setUp and the removal queue behind it. */

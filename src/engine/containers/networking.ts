@@ -14,6 +14,8 @@ export interface NetworkedContainer {
   exposedPorts: string[];
 }
 
+export interface NetworkAttached { hosts: Array<{ ip: string; names: string[] }> }
+
 export interface ContainerNetworking {
   /**
    * At create: checks the network options (networks exist, ports parse, the container to join
@@ -21,8 +23,12 @@ export interface ContainerNetworking {
    * or a private one, as the mode says). Throws for bad options, recording nothing.
    */
   prepare(c: NetworkedContainer, resolve: (ref: string) => { id: string; name: string }): Promise<{ netnsPath?: string }>;
-  /** Before each runtime create: the namespace, CNI ADD, published ports. Returns /etc/hosts entries. */
-  setUp(c: NetworkedContainer): Promise<{ hosts: Array<{ ip: string; names: string[] }> }>;
+  /**
+   * Before each runtime create: resolves as soon as the network namespace exists (the runtime
+   * create may then run); `attached` resolves when CNI ADD, published ports and DNS are done, with
+   * the /etc/hosts entries. The process must not start before `attached`: the manager awaits both.
+   */
+  setUp(c: NetworkedContainer): Promise<{ attached: Promise<NetworkAttached> }>;
   /** After an exit: CNI DEL, namespace gone. Idempotent; errors are logged, never thrown. */
   tearDown(id: string): Promise<void>;
   /** On removal: tearDown and forget the container. */

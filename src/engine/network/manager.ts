@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { alreadyExists, asBerthError, conflict, failedPrecondition, invalidArgument, notFound } from '../../base/errors.js';
-import type { ContainerNetworking, NetworkedContainer } from '../containers/index.js';
+import type { ContainerNetworking, NetworkAttached, NetworkedContainer } from '../containers/index.js';
 import { addNetworkList, delNetworkList } from './cni/conflist.js';
 import { endpointAddress } from './cni/result.js';
 import { bridgeConfList, ensureBridge, loopbackConf, removeBridge } from './bridge.js';
@@ -460,36 +460,51 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     return { netnsPath: this.netnsPath(c.id) };
   }
 
-  setUp(c: NetworkedContainer): Promise<{ hosts: Array<{ ip: string; names: string[] }> }> {
-    return this.serial(c.id, async () => {
-      const cfg = this.configs.get(c.id);
-      if (!cfg || cfg.mode === 'none' || cfg.mode === 'host') return { hosts: [] };
-      if (cfg.mode === 'joined') {
-        const target = this.states.get(cfg.joined ?? '');
-        if (!target) throw failedPrecondition(`cannot join network of a non running container: ${this.configs.get(cfg.joined ?? '')?.name ?? cfg.joined}`);
-        return { hosts: [] };
-      }
-      if (this.states.has(c.id)) await this.tearDownNow(c.id);
-      const netns = this.netnsPath(c.id);
-      const st: ContainerRunState = { netns, attachments: [], ports: [] };
+  async setUp(c: NetworkedContainer): Promise<{ attached: Promise<NetworkAttached> }> {
+    // Two phases: the namespace first (the runtime create needs it), then CNI ADD, ports and DNS
+    // (~10-30 ms of plugin runs) beside the runtime create, in the same per-container slot.
+    let namespaceReady!: () => void;
+    const namespace = new Promise<void>((resolve) => (namespaceReady = resolve));
+    const attached = this.serial(c.id, async (): Promise<NetworkAttached> => {
       try {
-        await createNetns(netns);
-        this.saveState(c.id, st);
-        await addNetworkList(loopbackConf(), { containerId: c.id, netns, ifName: 'lo', pluginDirs: this.o.pluginDirs });
-        st.ports = await this.lockPorts(async () => resolvePorts(cfg.bindings, await this.portsInUse(c.id, cfg)).then((ports) => {
-          st.ports = ports;
-          this.saveState(c.id, st);
-          return ports;
-        }));
-        for (const [i, e] of cfg.networks.entries()) await this.attach(cfg, st, e, i === 0);
-        await this.attachDns(cfg);
-      } catch (err) {
-        await this.tearDownNow(c.id);
-        throw asBerthError(err);
+        return await this.setUpNow(c, namespaceReady);
+      } finally {
+        namespaceReady();
       }
-      const primary = st.attachments[0];
-      return { hosts: primary ? [{ ip: primary.address.ip, names: [cfg.hostname] }] : [] };
     });
+    await Promise.race([namespace, attached.then(() => undefined, () => undefined)]);
+    return { attached };
+  }
+
+  private async setUpNow(c: NetworkedContainer, namespaceReady: () => void): Promise<NetworkAttached> {
+    const cfg = this.configs.get(c.id);
+    if (!cfg || cfg.mode === 'none' || cfg.mode === 'host') return { hosts: [] };
+    if (cfg.mode === 'joined') {
+      const target = this.states.get(cfg.joined ?? '');
+      if (!target) throw failedPrecondition(`cannot join network of a non running container: ${this.configs.get(cfg.joined ?? '')?.name ?? cfg.joined}`);
+      return { hosts: [] };
+    }
+    if (this.states.has(c.id)) await this.tearDownNow(c.id);
+    const netns = this.netnsPath(c.id);
+    const st: ContainerRunState = { netns, attachments: [], ports: [] };
+    try {
+      await createNetns(netns);
+      this.saveState(c.id, st);
+      namespaceReady();
+      await addNetworkList(loopbackConf(), { containerId: c.id, netns, ifName: 'lo', pluginDirs: this.o.pluginDirs });
+      st.ports = await this.lockPorts(async () => resolvePorts(cfg.bindings, await this.portsInUse(c.id, cfg)).then((ports) => {
+        st.ports = ports;
+        this.saveState(c.id, st);
+        return ports;
+      }));
+      for (const [i, e] of cfg.networks.entries()) await this.attach(cfg, st, e, i === 0);
+      await this.attachDns(cfg);
+    } catch (err) {
+      await this.tearDownNow(c.id);
+      throw asBerthError(err);
+    }
+    const primary = st.attachments[0];
+    return { hosts: primary ? [{ ip: primary.address.ip, names: [cfg.hostname] }] : [] };
   }
 
   private lockPorts<T>(fn: () => Promise<T>): Promise<T> {

@@ -83,6 +83,17 @@ test('hostile tars write nothing outside the container', async () => {
   assert.equal(viaLink.status, 200, viaLink.body);
   const hard = await putTar('cpbox', '/tmp', [{ name: 'hl', type: 'link', linkname: `../../..${marker}` }]);
   assert.equal(hard.status, 400, hard.body);
+  const garbage = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request({ socketPath: d.socket, method: 'PUT', path: '/v1.50/containers/cpbox/archive?path=/tmp' }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.once('error', reject);
+    req.end(Buffer.alloc(1024, 'not a tar '));
+  });
+  assert.equal(garbage.status, 400, garbage.body);
+  assert.match(garbage.body, /invalid tar archive/);
   assert.equal(fs.existsSync(marker), false, 'nothing was written on the host');
   assert.equal((await docker(['exec', 'cpbox', 'cat', `${d.dir}/escaped`])).stdout, 'x', 'the link was followed inside the container');
 });

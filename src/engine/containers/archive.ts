@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { failedPrecondition, invalidArgument, notFound } from '../../base/errors.js';
+import { BerthError, failedPrecondition, invalidArgument, notFound } from '../../base/errors.js';
 import { native } from '../../base/native.js';
 import { secureJoin } from '../runtime/index.js';
 import { packTree } from '../../base/tar-tree.js';
@@ -216,7 +216,8 @@ export async function extractArchive(c: ContainerInfo, dest: string, input: Read
       );
     });
     extract.once('finish', resolve);
-    extract.once('error', reject);
+    // tar-stream's own failures mean the upload was not a valid tar.
+    extract.once('error', (err: Error) => reject(err instanceof BerthError || (err as NodeJS.ErrnoException).code ? err : invalidArgument(`invalid tar archive: ${err.message}`)));
     input.once('error', reject);
   });
   input.pipe(extract);

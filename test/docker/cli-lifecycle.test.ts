@@ -81,7 +81,7 @@ test('wait prints the exit code; rm refuses a running container, -f removes it; 
   assert.match(refused.stderr, /^Error response from daemon: cannot remove container "\/busy": container is running: stop the container before removing or force remove\n$/);
   assert.equal(await dockerOk(d, ['rm', '-f', 'busy']), 'busy\n');
   await dockerOk(d, ['create', '--name', 'anon', '-v', '/anon-data', 'busybox', 'true']);
-  const vol = (await dockerOk(d, ['inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}}', 'anon'])).trim();
+  const vol = (await dockerOk(d, ['inspect', '-f', '{{range .Mounts}}{{if eq .Destination "/anon-data"}}{{.Name}}{{end}}{{end}}', 'anon'])).trim();
   assert.match(vol, /^[0-9a-f]{64}$/);
   assert.equal(await dockerOk(d, ['rm', '-v', 'anon', 'w1']), 'anon\nw1\n');
   assert.equal((await docker(d, ['volume', 'inspect', vol])).code, 1);

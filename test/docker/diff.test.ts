@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { busyboxImage } from '../helpers/test-image.js';
 import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
-import { dockerFor } from './docker.js';
+import { dockerFor, startDaemonWith } from './docker.js';
 
 let d: Daemon;
 let docker: ReturnType<typeof dockerFor>;
@@ -47,4 +47,24 @@ test('berth diff prints the same as docker diff; --help works', async () => {
   assert.match((await d.berth(['diff', '--help'])).stdout, /Usage:\s+berth diff CONTAINER/);
   const missing = await d.berth(['container', 'diff', 'nope']);
   assert.equal(missing.code, 1);
+});
+
+test('with the copy snapshotter: diff, and a commit whose image runs', async () => {
+  const c = await startDaemonWith('docker-diffcp', ['--snapshotter', 'copy']);
+  try {
+    const dk = dockerFor(c);
+    assert.equal((await c.berth(['load', '-i', busyboxImage().dockerArchive])).code, 0);
+    assert.equal((await dk(['run', '--name', 'cp1', 'busybox', 'sh', '-c', 'echo changed >> /etc/passwd; rm -rf /var/www; mkdir /made; echo m > /made/f'])).code, 0);
+    const r = await dk(['diff', 'cp1']);
+    assert.equal(r.code, 0, r.stderr);
+    const got = r.stdout.split('\n').filter(Boolean);
+    for (const want of ['C /etc/passwd', 'D /var/www', 'A /made', 'A /made/f']) assert.ok(got.includes(want), `missing "${want}" in:\n${r.stdout}`);
+    assert.ok(!got.some((l) => l.startsWith('C /bin/')), r.stdout);
+    const commit = await dk(['commit', 'cp1', 'copied:1']);
+    assert.equal(commit.code, 0, commit.stderr);
+    const run = await dk(['run', '--rm', 'copied:1', 'sh', '-c', 'cat /made/f; tail -1 /etc/passwd; ls /var | grep -c www']);
+    assert.equal(run.stdout, 'm\nchanged\n0\n');
+  } finally {
+    await teardown(c);
+  }
 });

@@ -117,6 +117,9 @@ test('create + start -a, wait, kill -s and restart', async () => {
   assert.deepEqual([start.code, start.stdout], [7, 'from-later\n']);
   const wait = await d.berth(['wait', 'later']);
   assert.deepEqual([wait.code, wait.stdout], [0, '7\n']);
+  // Docker lets `start -a` run an exited container again, with its output attached.
+  const again = await d.berth(['start', '-a', 'later']);
+  assert.deepEqual([again.code, again.stdout], [7, 'from-later\n']);
   assert.equal((await d.berth(['rm', 'later'])).code, 0);
 
   assert.equal((await d.berth(['run', '-d', '--name', 'sleeper', 'busybox', 'sleep', '300'])).code, 0);

@@ -694,11 +694,12 @@ export class Manager implements ContainerManager {
     this.assertOpen();
     const l = this.get(ref);
     const s = l.rec.info.state.status;
-    if (s !== 'running' && s !== 'paused' && s !== 'created') throw failedPrecondition(`container "${l.rec.info.name}" is not running: cannot attach`);
+    // An exited container may be attached to as well: `start -a` attaches first, then starts it.
+    if (s !== 'running' && s !== 'paused' && s !== 'created' && s !== 'exited') throw failedPrecondition(`container "${l.rec.info.name}" is not running: cannot attach`);
     const bundle = this.bundle(l.rec.info.id);
     const want = { stdout: opts.stdout ?? true, stderr: opts.stderr ?? true };
     const withStdin = !!opts.stdin && !!l.rec.info.options.openStdin;
-    if (s === 'created') {
+    if (s === 'created' || s === 'exited') {
       // Its failure is the start's to report (Docker reports it there), so it is dropped here.
       const ready = this.ensureRuntimeContainer(l);
       const early = earlyAttach({

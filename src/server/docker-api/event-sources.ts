@@ -7,6 +7,7 @@
  */
 import type { EventType } from '../../api/docker/event-json.js';
 import type { ContainerEvent } from '../../engine/containers/types.js';
+import { familiarName, normalizeReference } from '../../engine/images/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { EventHub } from './event-hub.js';
 
@@ -99,7 +100,7 @@ export function observeEngine(engine: Engine, hub: EventHub): Engine {
   const images = observe(engine.images, {
     tag: (_source: string, target: string) => () => {
       const img = engine.images.resolve(target);
-      pub('image', 'tag', img.id, { name: img.repoTags.find((t) => target.includes(t) || t.startsWith(target)) ?? target });
+      pub('image', 'tag', img.id, { name: familiarName(normalizeReference(target)) });
     },
     remove: (ref: string) => {
       const id = engine.images.resolve(ref).id;

@@ -38,6 +38,9 @@ test('a run replays as create/start/die/destroy with --since/--until and --filte
   assert.equal(msg.Actor.Attributes.image, 'busybox');
   assert.match(msg.Actor.ID, /^[0-9a-f]{64}$/);
   assert.equal(typeof msg.timeNano, 'number');
+  // --until alone replays everything remembered up to it, as moby does.
+  const upTo = await docker(['events', '--until', until, '--filter', 'container=ev1', '--filter', 'event=destroy', '--format', '{{.Actor.Attributes.name}}']);
+  assert.equal(upTo.stdout, 'ev1\n');
   // A filter on another container's name shows nothing of this one.
   const none = await docker(['events', '--since', since, '--until', until, '--filter', 'container=someone-else']);
   assert.deepEqual([none.code, none.stdout], [0, '']);

@@ -1,6 +1,7 @@
 /**
  * `GET /events`: newline-delimited JSON, flushed as it happens. `since` replays the remembered
- * events from that time on; `until` ends the stream at that time (at once when it has passed).
+ * events from that time on (`until` alone replays them all up to it); `until` ends the stream at
+ * that time (at once when it has passed).
  */
 import { EVENT_FILTERS, eventMatches, parseEventTime, type EventMessage } from '../../api/docker/event-json.js';
 import { parseFilters } from '../../api/docker/filters.js';
@@ -20,7 +21,8 @@ function eventsHandler(hub: EventHub): Handler {
       if (eventMatches(ev, filters)) void writeChunk(res, `${JSON.stringify(ev)}\n`);
     };
     const nowNano = BigInt(Date.now()) * 1_000_000n;
-    if (since !== undefined) for (const ev of hub.replay(since, until)) send(ev);
+    // As moby: either bound replays the remembered events (until alone: everything up to it).
+    if (since !== undefined || until !== undefined) for (const ev of hub.replay(since ?? 0n, until)) send(ev);
     if (until !== undefined && until <= nowNano) return void res.end();
     const unsubscribe = hub.subscribe((ev) => {
       if (until !== undefined && BigInt(ev.timeNano) > until) return stop();

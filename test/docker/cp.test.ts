@@ -78,6 +78,9 @@ test('hostile tars write nothing outside the container', async () => {
   const dotdot = await putTar('cpbox', '/tmp', [{ name: `../../../../../../..${marker}`, body: 'x' }]);
   assert.equal(dotdot.status, 400, dotdot.body);
   assert.match(dotdot.body, /would leave the destination/);
+  const absolute = await putTar('cpbox', '/tmp', [{ name: marker, body: 'x' }]);
+  assert.equal(absolute.status, 400, absolute.body);
+  assert.match(absolute.body, /absolute names are not allowed/);
   // A symlink to the host path, then a file through it: resolved inside the container's root.
   const viaLink = await putTar('cpbox', '/tmp', [{ name: 'esc', type: 'symlink', linkname: d.dir }, { name: 'esc/escaped', body: 'x' }]);
   assert.equal(viaLink.status, 200, viaLink.body);

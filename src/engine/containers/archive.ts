@@ -111,6 +111,7 @@ export interface ExtractOptions { noOverwriteDirNonDir?: boolean; copyUIDGID?: b
 
 function entryParts(name: string): string[] {
   if (name.includes('\0')) throw invalidArgument(`refusing tar entry ${JSON.stringify(name)}: NUL in its name`);
+  if (name.startsWith('/')) throw invalidArgument(`refusing tar entry ${JSON.stringify(name)}: absolute names are not allowed`);
   const parts = name.split('/').filter((x) => x !== '' && x !== '.');
   if (parts.includes('..')) throw invalidArgument(`refusing tar entry ${JSON.stringify(name)}: ".." would leave the destination`);
   return parts;

@@ -98,6 +98,21 @@ test('exec: exit code, -e, -w, -u, -d, -i stdin; exec into a stopped container f
   assert.match(stopped.stderr, /is not running/);
 });
 
+test('exec -it: a real TTY of the client terminal size; the exit code comes back', async () => {
+  // script(1) gives the docker CLI a pty; stty sets its size before the CLI reads it.
+  const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn('script', ['-qfec', 'stty rows 21 cols 66; docker exec -it up1 sh -c "tty; stty size; exit 8"', '/dev/null'], { env: dockerEnv(d) });
+    let out = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (out += b));
+    child.stdin.end();
+    child.once('close', (code) => resolve({ code, out }));
+  });
+  assert.match(r.out, /\/dev\/pts\/\d+\r?\n/);
+  assert.match(r.out, /21 66/);
+  assert.equal(r.code, 8, r.out);
+});
+
 test('inspect: containers → images → networks → volumes, -f, --type, several at once', async () => {
   await dockerOk(d, ['volume', 'create', 'insp-vol']);
   assert.equal(await dockerOk(d, ['inspect', '-f', '{{.Name}} {{.Config.Labels.tier}} {{.State.Running}}', 'up1']), '/up1 web true\n');

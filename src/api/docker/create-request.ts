@@ -7,7 +7,7 @@ import { invalidArgument, notImplemented } from '../../base/errors.js';
 import type { CreateSpec, RestartPolicySpec } from './domain.js';
 import { volumeCreateFields } from './volume-create-fields.js';
 import { parsePortKey, validatePortBindings } from './network-ports.js';
-import { asObject, optBool, optCommand, optInt, optObject, optString, optStringArray, optStringMap, type Json } from './validate.js';
+import { asObject, optBool, optCommand, optConsoleSize, optInt, optObject, optString, optStringArray, optStringMap, type Json } from './validate.js';
 
 /** Docker's rule for container names (daemon/names): first char alphanumeric, then [a-zA-Z0-9_.-]. */
 export const CONTAINER_NAME_PATTERN = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -76,15 +76,6 @@ function ulimits(v: unknown): CreateSpec['ulimits'] {
   });
 }
 
-/** HostConfig.ConsoleSize: [rows, cols]; [0, 0] (no terminal on the client) means unset. */
-function optConsoleSize(v: unknown): [number, number] | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.length !== 2 || !v.every((n) => Number.isSafeInteger(n) && n >= 0 && n <= 65535)) {
-    throw invalidArgument('HostConfig.ConsoleSize must be [height, width]');
-  }
-  return v[0] > 0 && v[1] > 0 ? [v[0], v[1]] : undefined;
-}
-
 /** Fields berth does not implement yet: refused when set to anything but their empty value. */
 function refuseUnsupported(host: Json, config: Json): void {
   const nonEmpty = (v: unknown) =>
@@ -123,7 +114,7 @@ export function parseCreateRequest(body: unknown, name?: string | null): CreateS
   set('tty', optBool(config.Tty, 'Tty'));
   set('openStdin', optBool(config.OpenStdin, 'OpenStdin'));
   set('stdinOnce', optBool(config.StdinOnce, 'StdinOnce'));
-  set('consoleSize', optConsoleSize(host.ConsoleSize));
+  set('consoleSize', optConsoleSize(host.ConsoleSize, 'HostConfig.ConsoleSize'));
   set('stopSignal', optString(config.StopSignal, 'StopSignal') || undefined);
   set('stopTimeout', optInt(config.StopTimeout, 'StopTimeout', -1));
 

@@ -1,9 +1,9 @@
 /** Exec records → Docker's `POST /containers/{id}/exec` body parsing and `GET /exec/{id}/json`. */
 import { invalidArgument } from '../../base/errors.js';
 import type { ExecView } from './domain.js';
-import { asObject, optBool, optCommand, optString, optStringArray } from './validate.js';
+import { asObject, optBool, optCommand, optConsoleSize, optString, optStringArray } from './validate.js';
 
-export interface ExecSpec { cmd: string[]; env?: string[]; workingDir?: string; user?: string; tty?: boolean; attachStdin?: boolean; attachStdout?: boolean; attachStderr?: boolean; privileged?: boolean }
+export interface ExecSpec { cmd: string[]; env?: string[]; workingDir?: string; user?: string; tty?: boolean; consoleSize?: [number, number]; attachStdin?: boolean; attachStdout?: boolean; attachStderr?: boolean; privileged?: boolean }
 
 export function parseExecRequest(body: unknown): ExecSpec {
   const o = asObject(body, 'request body');
@@ -20,6 +20,8 @@ export function parseExecRequest(body: unknown): ExecSpec {
   const user = optString(o.User, 'User');
   if (user) spec.user = user;
   spec.tty = optBool(o.Tty, 'Tty') ?? false;
+  const size = optConsoleSize(o.ConsoleSize, 'ConsoleSize');
+  if (size && spec.tty) spec.consoleSize = size;
   spec.attachStdin = optBool(o.AttachStdin, 'AttachStdin') ?? false;
   spec.attachStdout = optBool(o.AttachStdout, 'AttachStdout') ?? false;
   spec.attachStderr = optBool(o.AttachStderr, 'AttachStderr') ?? false;

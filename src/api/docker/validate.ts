@@ -67,3 +67,12 @@ export function queryInt(v: string | null | undefined, field: string, fallback?:
   if (!/^-?\d+$/.test(v)) throw invalidArgument(`${field} must be an integer, got "${v}"`);
   return Number(v);
 }
+
+/** A ConsoleSize: [rows, cols]; [0, 0] (the client has no terminal) means unset. */
+export function optConsoleSize(v: unknown, field: string): [number, number] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((n) => Number.isSafeInteger(n) && n >= 0 && n <= 65535)) {
+    throw invalidArgument(`${field} must be [height, width]`);
+  }
+  return v[0] > 0 && v[1] > 0 ? [v[0], v[1]] : undefined;
+}

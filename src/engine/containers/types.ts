@@ -127,7 +127,7 @@ export interface AttachSession {
   close(): void;
 }
 
-export interface ExecOptions { cmd: string[]; env?: string[]; workingDir?: string; user?: string; tty?: boolean; attachStdin?: boolean; attachStdout?: boolean; attachStderr?: boolean; privileged?: boolean }
+export interface ExecOptions { cmd: string[]; env?: string[]; workingDir?: string; user?: string; tty?: boolean; consoleSize?: [number, number]; attachStdin?: boolean; attachStdout?: boolean; attachStderr?: boolean; privileged?: boolean }
 export interface ExecInfo { id: string; containerId: string; running: boolean; exitCode: number | null; pid: number; options: ExecOptions }
 
 export interface ContainerStats {

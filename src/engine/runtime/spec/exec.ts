@@ -30,6 +30,8 @@ export function buildExecProcess(spec: OciSpec, exec: ExecOptions, rootfs: strin
   const all = exec.privileged ? [...(allCapabilities ?? hostFacts().capabilities)] : [];
   const proc: OciProcess = {
     terminal: exec.tty === true,
+    // The client's terminal size from the start (docker exec -it sends it at create).
+    ...(exec.tty && exec.consoleSize ? { consoleSize: { height: exec.consoleSize[0], width: exec.consoleSize[1] } } : {}),
     user: { uid: user.uid, gid: user.gid, ...(user.additionalGids.length > 0 ? { additionalGids: user.additionalGids } : {}) },
     args: [...exec.cmd],
     env,

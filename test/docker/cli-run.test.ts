@@ -145,6 +145,20 @@ test('-it: a real TTY, resize reaches the container, exit code comes back', asyn
   assert.equal(r.code, 5, r.out);
 });
 
+test('-it: resizing the client terminal resizes the container TTY', async () => {
+  const script = new URL('./pty-resize.py', import.meta.url).pathname;
+  const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn('python3', [script, 'docker', 'run', '--rm', '-it', 'busybox', 'sh'], { env: dockerEnv(d) });
+    let out = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (out += b));
+    child.once('close', (code) => resolve({ code, out }));
+  });
+  assert.match(r.out, /\n20 60\r?\n/);
+  assert.match(r.out, /\n44 111\r?\n/);
+  assert.equal(r.code, 3, r.out);
+});
+
 test('SIGTERM to the docker CLI is proxied to the container (sig-proxy)', async () => {
   const child = spawn('docker', ['run', '--rm', '--name', 'sigp', 'busybox', 'sh', '-c', 'trap "echo got-term; exit 42" TERM; echo ready; while true; do sleep 0.1; done'], { env: dockerEnv(d) });
   let out = '';

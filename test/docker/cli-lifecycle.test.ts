@@ -69,6 +69,12 @@ test('restart gives a new process; pause/unpause freeze it; top lists it', async
   const top = await dockerOk(d, ['top', 'r1']);
   assert.match(top.split('\n')[0]!, /^UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD$/);
   assert.match(top, /sleep 300/);
+  // Other ps options run the host's ps, as Docker does: host PIDs, the asked-for columns.
+  const pid = (await dockerOk(d, ['inspect', '-f', '{{.State.Pid}}', 'r1'])).trim();
+  assert.match(await dockerOk(d, ['top', 'r1', '-o', 'pid,args']), new RegExp(`^PID\\s+COMMAND\\n${pid}\\s+sleep 300\\n$`));
+  const renamed = await docker(d, ['top', 'r1', '-o', 'user=PID']);
+  assert.equal(renamed.code, 1);
+  assert.match(renamed.stderr, /specifying "user=PID" is not allowed/);
   await dockerOk(d, ['rm', '-f', 'r1']);
 });
 

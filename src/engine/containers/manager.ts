@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError, failedPrecondition, invalidArgument, notFound, notImplemented, alreadyExists, asBerthError } from '../../base/errors.js';
-import { ExitWatcher, OciRuntime, conmonCreate, connectAttach, readExitFile, removeExitFile, resizeTerminal } from '../runtime/index.js';
+import { ExitWatcher, OciRuntime, conmonCreate, connectAttach, psWithArgs, readExitFile, removeExitFile, resizeTerminal } from '../runtime/index.js';
 import type { RuntimeName } from '../runtime/index.js';
 import type { ImageService, Snapshotter } from '../images/types.js';
 import type { AttachSession, ContainerEvent, ContainerInfo, ContainerManager, ContainerStats, ContainerUpdate, CreateContainerOptions, ExecInfo, ExecOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
@@ -768,8 +768,9 @@ export class Manager implements ContainerManager {
   async top(ref: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }> {
     const l = this.get(ref);
     if (!isUp(l)) throw failedPrecondition(`container "${l.rec.info.name}" is not running`);
-    if (psArgs !== undefined && psArgs.trim() !== '' && psArgs.trim() !== '-ef') throw notImplemented(`top with ps arguments "${psArgs}" (only -ef columns are offered)`);
     const pids = await this.o.kit.readPids(l.rec.cgroupsPath);
+    // -ef (the default) is read from /proc; other options go to the host's ps, as Docker does.
+    if (psArgs !== undefined && psArgs.trim() !== '' && psArgs.trim() !== '-ef') return await psWithArgs(psArgs, pids);
     return psTable(pids);
   }
 

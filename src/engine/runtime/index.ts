@@ -8,3 +8,4 @@ export * from './cgroups/index.js';
 export * from './conmon/index.js';
 export * from './oci-runtime/index.js';
 export { precompiledSeccomp, SECCOMP_BPF_ANNOTATION } from './seccomp/index.js';
+export { psWithArgs, type PsTable } from './ps/index.js';

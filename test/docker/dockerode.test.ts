@@ -180,6 +180,38 @@ test('attach and exec: hijacked streams are stdcopy framed; exec inspect has the
   assert.match(raw.text(), /^\/dev\/pts\/\d+\r\n/, 'a TTY stream is raw, not framed');
 });
 
+test('the event stream: container events with Docker\'s fields, filtered by type and container', async () => {
+  const stream = (await docker.getEvents({ filters: { type: ['container'], container: ['evd'] } })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const events: Array<Record<string, any>> = [];
+  let buf = '';
+  stream.on('data', (b: Buffer) => {
+    buf += b.toString();
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      events.push(JSON.parse(buf.slice(0, nl)));
+      buf = buf.slice(nl + 1);
+    }
+  });
+  const c = await docker.createContainer({ Image: 'busybox', name: 'evd', Cmd: ['true'], Labels: { ev: '1' } });
+  await c.start();
+  await c.wait();
+  await c.remove();
+  const deadline = Date.now() + 10_000;
+  while (!events.some((e) => e.Action === 'destroy') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  stream.destroy();
+  assert.deepEqual(events.map((e) => e.Action).filter((a) => ['create', 'start', 'die', 'destroy'].includes(a)), ['create', 'start', 'die', 'destroy']);
+  const create = events.find((e) => e.Action === 'create')!;
+  assert.equal(create.Type, 'container');
+  assert.equal(create.Actor.ID, c.id);
+  assert.equal(create.Actor.Attributes.name, 'evd');
+  assert.equal(create.Actor.Attributes.ev, '1');
+  assert.equal(create.scope, 'local');
+  assert.equal(typeof create.time, 'number');
+  assert.equal(typeof create.timeNano, 'number');
+  assert.equal(events.find((e) => e.Action === 'die')!.Actor.Attributes.exitCode, '0');
+  assert.ok(events.every((e) => e.Type === 'container' && e.Actor.ID === c.id));
+});
+
 test('errors come back as Docker status codes that dockerode surfaces', async () => {
   await assert.rejects(docker.getContainer('ghost').inspect(), (e: { statusCode?: number; json?: { message?: string } }) => e.statusCode === 404 && e.json?.message === 'No such container: ghost');
   await assert.rejects(docker.createContainer({ Image: 'busybox', name: 'dode' }), (e: { statusCode?: number }) => e.statusCode === 409);

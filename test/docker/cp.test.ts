@@ -44,6 +44,15 @@ test('a directory with a symlink goes in and comes back out unchanged', async ()
   assert.match(missing.stderr, /Could not find the file \/no\/such\/file in container cpbox/);
 });
 
+test('cp -a keeps the owner from the tar; without it files belong to root', async () => {
+  const f = path.join(d.dir, 'owned.txt');
+  fs.writeFileSync(f, 'owned\n');
+  fs.chownSync(f, 1234, 2345);
+  assert.equal((await docker(['cp', '-a', f, 'cpbox:/tmp/keep.txt'])).code, 0);
+  assert.equal((await docker(['cp', f, 'cpbox:/tmp/root.txt'])).code, 0);
+  assert.equal((await docker(['exec', 'cpbox', 'stat', '-c', '%u:%g', '/tmp/keep.txt', '/tmp/root.txt'])).stdout, '1234:2345\n0:0\n');
+});
+
 test('copies into a volume land in the volume; a stopped container is reachable too', async () => {
   const f = path.join(d.dir, 'to-vol.txt');
   fs.writeFileSync(f, 'in the volume\n');

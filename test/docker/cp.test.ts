@@ -39,6 +39,8 @@ test('a directory with a symlink goes in and comes back out unchanged', async ()
   // A single file to a new name, and to stdout as a tar.
   assert.equal((await docker(['cp', 'cpbox:/etc/passwd', path.join(d.dir, 'pw')])).code, 0);
   assert.match(fs.readFileSync(path.join(d.dir, 'pw'), 'utf8'), /^root:/);
+  const ev = await docker(['events', '--since', String(Math.floor(Date.now() / 1000) - 60), '--until', (Date.now() / 1000 + 0.01).toFixed(3), '--filter', 'container=cpbox', '--filter', 'event=archive-path', '--filter', 'event=extract-to-dir', '--format', '{{.Action}}']);
+  assert.deepEqual(ev.stdout.split('\n').filter(Boolean), ['extract-to-dir', 'archive-path', 'archive-path']);
   const missing = await docker(['cp', 'cpbox:/no/such/file', d.dir]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /Could not find the file \/no\/such\/file in container cpbox/);

@@ -28,6 +28,12 @@ test('docker export writes the merged rootfs as a tar, without volume contents',
   assert.ok(!names.includes('var/www/index.html'), 'deleted files are gone');
   assert.ok(!names.includes('vol/in-volume'), 'volume contents are not part of the export');
   assert.equal(execFileSync('tar', ['xOf', out, 'made.txt'], { encoding: 'utf8' }), 'made\n');
+  // Piped, as people use it; and Docker's 'export' event.
+  const since = (Date.now() / 1000 - 30).toFixed(3);
+  const piped = execFileSync('sh', ['-c', 'docker export ex1 | tar t | grep -c "^bin/busybox$"'], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: `${d.dir}/docker-config` } });
+  assert.equal(piped, '1\n');
+  const ev = await docker(['events', '--since', since, '--until', (Date.now() / 1000 + 0.01).toFixed(3), '--filter', 'event=export', '--format', '{{.Action}} {{.Actor.Attributes.name}}']);
+  assert.deepEqual(ev.stdout.split('\n').filter(Boolean), ['export ex1', 'export ex1']);
   const missing = await docker(['export', '-o', path.join(d.dir, 'x.tar'), 'nope']);
   assert.equal(missing.code, 1);
   assert.ok(!fs.existsSync(path.join(d.dir, 'x.tar')) || fs.statSync(path.join(d.dir, 'x.tar')).size === 0);

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { queryBool } from '../../api/docker/validate.js';
 import { archivePath, containerChanges, containerFs, exportRootfs, extractArchive, statPath, type ContainerFs, type PathStat } from '../../engine/containers/index.js';
 import { sendEmpty, sendJson, type ApiDeps, type Handler, type RequestContext } from './context.js';
+import type { EventHub } from './event-hub.js';
 import type { Router } from './router.js';
 
 export function fsOf(deps: ApiDeps, ref: string): ContainerFs {
@@ -42,12 +43,19 @@ async function streamTar(res: http.ServerResponse, tar: NodeJS.ReadableStream, h
   }
 }
 
-async function getArchive({ res, params, query, deps }: RequestContext): Promise<void> {
-  const { stat, tar } = archivePath(deps.engine.containers.inspect(params.id!), pathParam(query));
+/** Docker's container events for file access: archive-path, extract-to-dir, export. */
+function publishAccess(hub: EventHub, c: { id: string; name: string; image: string }, action: string): void {
+  hub.publish('container', action, c.id, { name: c.name, image: c.image });
+}
+
+async function getArchive({ res, params, query, deps }: RequestContext, hub: EventHub): Promise<void> {
+  const c = deps.engine.containers.inspect(params.id!);
+  const { stat, tar } = archivePath(c, pathParam(query));
+  publishAccess(hub, c, 'archive-path');
   await streamTar(res, tar, statHeader(stat), deps, 'archive');
 }
 
-async function putArchive({ req, res, params, query, deps }: RequestContext): Promise<void> {
+async function putArchive({ req, res, params, query, deps }: RequestContext, hub: EventHub): Promise<void> {
   const c = deps.engine.containers.inspect(params.id!);
   try {
     await extractArchive(c, pathParam(query), req, { noOverwriteDirNonDir: queryBool(query.get('noOverwriteDirNonDir')), copyUIDGID: queryBool(query.get('copyUIDGID')) });
@@ -55,17 +63,20 @@ async function putArchive({ req, res, params, query, deps }: RequestContext): Pr
     req.resume();
     throw err;
   }
+  publishAccess(hub, c, 'extract-to-dir');
   sendEmpty(res, 200);
 }
 
-async function exportContainer({ res, params, deps }: RequestContext): Promise<void> {
-  await streamTar(res, exportRootfs(deps.engine.containers.inspect(params.id!)), {}, deps, 'export');
+async function exportContainer({ res, params, deps }: RequestContext, hub: EventHub): Promise<void> {
+  const c = deps.engine.containers.inspect(params.id!);
+  publishAccess(hub, c, 'export');
+  await streamTar(res, exportRootfs(c), {}, deps, 'export');
 }
 
-export function containerFsRoutes(r: Router<Handler>): void {
+export function containerFsRoutes(r: Router<Handler>, hub: EventHub): void {
   r.add('GET', '/containers/{id}/changes', changes)
     .add('HEAD', '/containers/{id}/archive', headArchive)
-    .add('GET', '/containers/{id}/archive', getArchive)
-    .add('PUT', '/containers/{id}/archive', putArchive)
-    .add('GET', '/containers/{id}/export', exportContainer);
+    .add('GET', '/containers/{id}/archive', (ctx) => getArchive(ctx, hub))
+    .add('PUT', '/containers/{id}/archive', (ctx) => putArchive(ctx, hub))
+    .add('GET', '/containers/{id}/export', (ctx) => exportContainer(ctx, hub));
 }

@@ -34,7 +34,7 @@ function buildRouters(hub: EventHub): { plain: Router<Handler>; hijack: Router<H
   systemRoutes(plain);
   eventRoutes(plain, hub);
   systemDfRoutes(plain);
-  containerFsRoutes(plain);
+  containerFsRoutes(plain, hub);
   containerUpdateRoutes(plain);
   commitRoutes(plain, hub);
   containerRoutes(plain);

@@ -9,7 +9,9 @@ import { queryBool, queryInt } from '../../api/docker/validate.js';
 import { asBerthError, BerthError, invalidArgument, isBerthError } from '../../base/errors.js';
 import { dockerStartErrorMessage } from '../../api/docker/start-errors.js';
 import type { ContainerStats, LogOptions, WaitCondition } from '../../engine/containers/types.js';
+import { changesSize } from '../../engine/containers/index.js';
 import { readJson } from './body.js';
+import { fsOf } from './container-fs.js';
 import { sendEmpty, sendJson, startStream, writeChunk, type RequestContext } from './context.js';
 import type { Router } from './router.js';
 import type { Handler } from './context.js';
@@ -209,19 +211,31 @@ async function resize({ res, params, query, deps }: RequestContext): Promise<voi
   sendEmpty(res, 200);
 }
 
+/** Bytes a container's removal frees (its writable layer), as Docker's prune reports them. */
+function writableLayerSize(deps: RequestContext['deps'], id: string): number {
+  try {
+    return changesSize(fsOf(deps, id));
+  } catch {
+    return 0;
+  }
+}
+
 async function prune({ res, deps }: RequestContext): Promise<void> {
   const deleted: string[] = [];
+  let reclaimed = 0;
   for (const c of deps.engine.containers.list({ all: true })) {
     if (c.state.status !== 'exited' && c.state.status !== 'created' && c.state.status !== 'dead') continue;
     try {
+      const size = writableLayerSize(deps, c.id);
       await deps.engine.containers.remove(c.id);
       deleted.push(c.id);
+      reclaimed += size;
     } catch (err) {
       // Another client may have removed or started it meanwhile: prune what it can.
       deps.log.debug('prune skipped a container', { id: c.id, error: String(err) });
     }
   }
-  sendJson(res, 200, { ContainersDeleted: deleted, SpaceReclaimed: 0 });
+  sendJson(res, 200, { ContainersDeleted: deleted, SpaceReclaimed: reclaimed });
 }
 
 export function containerRoutes(r: Router<Handler>): void {

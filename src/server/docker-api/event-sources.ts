@@ -114,6 +114,8 @@ export function observeEngine(engine: Engine, hub: EventHub): Engine {
     load: () => (result: { images: Array<{ id: string; repoTags: string[] }> }) => {
       for (const img of result.images) pub('image', 'load', img.id, { name: img.repoTags[0] ?? img.id });
     },
+    // Only image prune collects garbage: Docker reports it as one 'prune' event.
+    gc: () => (r: { bytesFreed: number }) => pub('image', 'prune', '', { reclaimed: String(r.bytesFreed) }),
     save: (refs: string[]) => () => {
       for (const ref of refs) {
         const img = engine.images.resolve(ref);
@@ -141,6 +143,7 @@ export function observeEngine(engine: Engine, hub: EventHub): Engine {
       const before = new Map(engine.networks.list().map((n) => [n.name, n.id]));
       return (names: string[]) => {
         for (const name of names) pub('network', 'destroy', before.get(name) ?? name, { name, type: 'bridge' });
+        pub('network', 'prune', '', {});
       };
     },
   });
@@ -148,7 +151,10 @@ export function observeEngine(engine: Engine, hub: EventHub): Engine {
   const volumes = observe(engine.volumes, {
     create: () => (v: { name: string }) => volumeCreated(v.name),
     remove: (name: string) => () => volumeGone(name),
-    prune: () => (r: { deleted: string[] }) => r.deleted.forEach(volumeGone),
+    prune: () => (r: { deleted: string[]; reclaimed: number }) => {
+      r.deleted.forEach(volumeGone);
+      pub('volume', 'prune', '', { reclaimed: String(r.reclaimed) });
+    },
   });
 
   return { ...engine, images, networks, volumes, containers: engine.containers, close: () => engine.close() };

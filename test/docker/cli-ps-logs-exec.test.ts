@@ -34,6 +34,12 @@ test('ps: running only by default, -a all, -q short ids, --no-trunc full ids, -n
   assert.deepEqual(lines(await dockerOk(d, ['ps', '-q', '--no-trunc'])), [upId]);
   assert.deepEqual(lines(await dockerOk(d, ['ps', '-l', '--format', '{{.Names}}'])), ['new1']);
   assert.deepEqual(lines(await dockerOk(d, ['ps', '-n', '2', '--format', '{{.Names}}'])), ['new1', 'done1']);
+  // -s / inspect -s: the writable layer's bytes, and with the image's ("virtual").
+  await dockerOk(d, ['exec', 'up1', 'sh', '-c', 'head -c 5000 /dev/zero > /written']);
+  assert.match(await dockerOk(d, ['ps', '-s', '--format', '{{.Size}}']), /^5kB \(virtual [\d.]+MB\)\n$/);
+  const [rw, rootFs] = (await dockerOk(d, ['inspect', '-s', '-f', '{{.SizeRw}} {{.SizeRootFs}}', 'up1'])).trim().split(' ').map(Number);
+  assert.ok(rw! >= 5000 && rootFs! > rw!, `${rw} ${rootFs}`);
+  assert.equal(await dockerOk(d, ['inspect', '-f', '{{.SizeRw}}', 'up1']), '<nil>\n');
 });
 
 test('ps --filter status/label/name/ancestor/exited', async () => {
@@ -99,17 +105,17 @@ test('exec: exit code, -e, -w, -u, -d, -i stdin; exec into a stopped container f
 });
 
 test('exec -it: a real TTY of the client terminal size; the exit code comes back', async () => {
-  // script(1) gives the docker CLI a pty; stty sets its size before the CLI reads it.
+  // A real pty (test/cli/pty-drive.py) of 21x66; the shell's answers show the TTY and its size.
+  const driver = new URL('../cli/pty-drive.py', import.meta.url).pathname;
   const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn('script', ['-qfec', 'stty rows 21 cols 66; docker exec -it up1 sh -c "tty; stty size; exit 8"', '/dev/null'], { env: dockerEnv(d) });
+    const child = spawn('python3', [driver, '21', '66', '# ', 'tty; stty size; exit 8\r', '--', 'docker', 'exec', '-it', 'up1', 'sh'], { env: dockerEnv(d) });
     let out = '';
     child.stdout.on('data', (b) => (out += b));
     child.stderr.on('data', (b) => (out += b));
-    child.stdin.end();
     child.once('close', (code) => resolve({ code, out }));
   });
   assert.match(r.out, /\/dev\/pts\/\d+\r?\n/);
-  assert.match(r.out, /21 66/);
+  assert.match(r.out, /\n21 66\r?\n/);
   assert.equal(r.code, 8, r.out);
 });
 

@@ -131,13 +131,13 @@ test('--restart on-failure restarts and counts; inspect shows the policy', async
 });
 
 test('-it: a real TTY, resize reaches the container, exit code comes back', async () => {
-  // script(1) gives the CLI a pty of a known size; the shell inside reports its tty and size.
+  // A real pty (test/cli/pty-drive.py) of 33x77; a non-interactive command must see that size at once.
+  const driver = new URL('../cli/pty-drive.py', import.meta.url).pathname;
   const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn('script', ['-qfec', 'stty rows 33 cols 77; docker run --rm -it busybox sh -c "tty; stty size; exit 5"', '/dev/null'], { env: dockerEnv(d) });
+    const child = spawn('python3', [driver, '33', '77', '', '', '--', 'docker', 'run', '--rm', '-it', 'busybox', 'sh', '-c', 'tty; stty size; exit 5'], { env: dockerEnv(d) });
     let out = '';
     child.stdout.on('data', (b) => (out += b));
     child.stderr.on('data', (b) => (out += b));
-    child.stdin.end();
     child.once('close', (code) => resolve({ code, out }));
   });
   assert.match(r.out, /\/dev\/pts\/\d+/);

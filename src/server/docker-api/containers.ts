@@ -34,11 +34,26 @@ async function list({ res, query, deps }: RequestContext): Promise<void> {
   items.sort((a, b) => Date.parse(b.created) - Date.parse(a.created));
   if (limit > 0) items = items.slice(0, limit);
   const now = Date.now();
-  sendJson(res, 200, items.map((c) => containerListJson(withNetwork(deps, c), now)));
+  const size = queryBool(query.get('size'));
+  sendJson(res, 200, items.map((c) => ({ ...containerListJson(withNetwork(deps, c), now), ...(size ? sizeFields(deps, c.id, c.imageId) : {}) })));
 }
 
-async function inspect({ res, params, deps }: RequestContext): Promise<void> {
-  sendJson(res, 200, containerInspectJson(withNetwork(deps, deps.engine.containers.inspect(params.id!))));
+/** `size=1` (docker ps -s, docker inspect -s): the writable layer, and it plus the image. */
+function sizeFields(deps: RequestContext['deps'], id: string, imageId: string): { SizeRw: number; SizeRootFs: number } {
+  const rw = writableLayerSize(deps, id);
+  let image = 0;
+  try {
+    image = deps.engine.images.resolve(imageId).size;
+  } catch {
+    // Removed with force while the container lives on: only the container's own bytes count.
+  }
+  return { SizeRw: rw, SizeRootFs: rw + image };
+}
+
+async function inspect({ res, params, query, deps }: RequestContext): Promise<void> {
+  const c = deps.engine.containers.inspect(params.id!);
+  const size = queryBool(query.get('size')) ? sizeFields(deps, c.id, c.imageId) : {};
+  sendJson(res, 200, { ...containerInspectJson(withNetwork(deps, c)), ...size });
 }
 
 async function start({ res, params, deps }: RequestContext): Promise<void> {

@@ -8,15 +8,21 @@
  * embedded Go structs inlined, zero values of omitempty fields dropped.
  */
 import { readFileSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type Protobuf from 'protobufjs';
 import { BerthError, invalidArgument } from '../../../base/errors.js';
 import { dataFilePath } from '../data-file.js';
 
 const PROTO_FILES = ['runtime', 'meta', 'intstr', 'resource', 'core', 'apps', 'batch', 'policy', 'autoscaling', 'authentication', 'authorization', 'rbac', 'scheduling', 'networking'];
 
-let root: protobuf.Root | undefined;
-function types(): protobuf.Root {
+// Loaded on first use: the daemon needs protobufjs only when a client sends a protobuf body.
+let protobufLib: typeof Protobuf | undefined;
+const protobufjs = (): typeof Protobuf => (protobufLib ??= createRequire(import.meta.url)('protobufjs') as typeof Protobuf);
+
+let root: Protobuf.Root | undefined;
+function types(): Protobuf.Root {
   if (root) return root;
+  const protobuf = protobufjs();
   const r = new protobuf.Root();
   for (const f of PROTO_FILES) protobuf.parse(readFileSync(dataFilePath(import.meta.url, `./${f}.proto`), 'utf8'), r, { keepCase: true });
   r.resolveAll();
@@ -86,7 +92,7 @@ export function decodeKubeProtobuf(body: Buffer): object {
 
 type Json = Record<string, unknown>;
 
-function messageToJson(msg: Record<string, unknown>, type: protobuf.Type): Json {
+function messageToJson(msg: Record<string, unknown>, type: Protobuf.Type): Json {
   const out: Json = {};
   for (const field of type.fieldsArray) {
     if (!Object.prototype.hasOwnProperty.call(msg, field.name)) continue;
@@ -115,13 +121,13 @@ function messageToJson(msg: Record<string, unknown>, type: protobuf.Type): Json 
 }
 
 /** One value of a field; undefined = omit. `keepZero` for pointer/non-omitempty fields and list/map elements. */
-function valueToJson(v: unknown, field: protobuf.Field, keepZero: boolean): unknown {
-  if (field.resolvedType instanceof protobuf.Type) {
+function valueToJson(v: unknown, field: Protobuf.Field, keepZero: boolean): unknown {
+  if (field.resolvedType instanceof protobufjs().Type) {
     const special = specialToJson(v as Record<string, any>, field.resolvedType.fullName);
     if (special !== NOT_SPECIAL) return special;
     return messageToJson(v as Record<string, unknown>, field.resolvedType);
   }
-  if (field.resolvedType instanceof protobuf.Enum) return v;
+  if (field.resolvedType instanceof protobufjs().Enum) return v;
   if (field.type === 'bytes') return Buffer.from(v as Uint8Array).toString('base64');
   const n = toNumber(v);
   if (!keepZero && (n === 0 || n === '' || n === false)) return undefined;

@@ -2,7 +2,8 @@
 # Container start latency on a bridge network (issue 3): `berth run --rm busybox true` on berth's
 # default bridge against `podman run --rm` (its default bridge) and `docker run --rm` from Debian's
 # docker.io (dockerd 20.10 with its default bridge), measured in the same run, taking turns.
-# Goal: berth ≤ 0.4× docker. Run as root: bash bench/run-latency-bridge.sh
+# Goal: berth ≤ 0.4× docker. Also issue 4's: the same docker CLI (28.2, /usr/local/bin/docker)
+# pointed at berth and at dockerd; goal ≤ 0.5× dockerd. Run as root: bash bench/run-latency-bridge.sh
 #
 # dockerd changes the host (FORWARD policy DROP, its own iptables chains, ip_forward, docker0): this
 # script starts a private dockerd (own data root, exec root and socket), and puts the iptables
@@ -79,18 +80,29 @@ dk=("$dockercli" -H "unix://$work/docker/docker.sock")
 warmup "${berth[@]}" run --rm busybox true
 warmup podman run --rm berth-bench-busybox true
 warmup "${dk[@]}" run --rm busybox true
+# One docker CLI for both daemons, so only the daemon differs.
+cli28=(/usr/local/bin/docker)
+warmup env DOCKER_HOST="unix://$work/b.sock" "${cli28[@]}" run --rm busybox true
+warmup env DOCKER_HOST="unix://$work/docker/docker.sock" "${cli28[@]}" run --rm busybox true
 for _ in $(seq "$runs"); do
   ms "${berth[@]}" run --rm busybox true >>"$work/berth.ms"
   ms podman run --rm berth-bench-busybox true >>"$work/podman.ms"
   ms "${dk[@]}" run --rm busybox true >>"$work/docker.ms"
+  ms env DOCKER_HOST="unix://$work/b.sock" "${cli28[@]}" run --rm busybox true >>"$work/cli-berth.ms"
+  ms env DOCKER_HOST="unix://$work/docker/docker.sock" "${cli28[@]}" run --rm busybox true >>"$work/cli-dockerd.ms"
 done
 berth_ms=$(median <"$work/berth.ms")
 podman_ms=$(median <"$work/podman.ms")
 docker_ms=$(median <"$work/docker.ms")
+cli_berth_ms=$(median <"$work/cli-berth.ms")
+cli_dockerd_ms=$(median <"$work/cli-dockerd.ms")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "== bridge run latency, median of $runs runs each, taking turns (ms) — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, kernel $(uname -r)"
+echo "== bridge run latency (default network), median of $runs runs each, taking turns (ms) — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, kernel $(uname -r)"
 printf '%-36s %8s\n' "berth run --rm busybox true" "$berth_ms"
 printf '%-36s %8s\n' "podman run --rm busybox true" "$podman_ms"
 printf '%-36s %8s\n' "docker run --rm busybox true" "$docker_ms"
 echo "berth / docker: $(ratio "$berth_ms" "$docker_ms")   berth / podman: $(ratio "$berth_ms" "$podman_ms")"
+printf '%-36s %8s\n' "docker CLI 28 → berth" "$cli_berth_ms"
+printf '%-36s %8s\n' "docker CLI 28 → dockerd 20.10" "$cli_dockerd_ms"
+echo "docker CLI: berth / dockerd: $(ratio "$cli_berth_ms" "$cli_dockerd_ms")"

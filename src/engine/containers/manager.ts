@@ -640,7 +640,11 @@ export class Manager implements ContainerManager {
   async update(ref: string, patch: ContainerUpdate): Promise<{ warnings: string[] }> {
     this.assertOpen();
     const l = this.get(ref);
-    const { warnings } = applyUpdate(l.rec.info, path.join(this.dir(l.rec.info.id), 'bundle'), patch, (spec, indent) => this.o.kit.specToJson(spec, indent));
+    // A created container's runtime container (and cgroup) may already exist, made ahead of
+    // start: it takes the new limits too, or the start would run with the old ones.
+    while (l.preparing) await l.preparing;
+    const live = isUp(l) || (l.rec.info.state.status === 'created' && l.runtimeCreated);
+    const { warnings } = applyUpdate(l.rec.info, path.join(this.dir(l.rec.info.id), 'bundle'), patch, (spec, indent) => this.o.kit.specToJson(spec, indent), live);
     this.persist(l);
     this.emit('update', l.rec.info.id);
     return { warnings };

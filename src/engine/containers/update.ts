@@ -98,9 +98,10 @@ export function specWithResources(spec: OciSpecShape, r: OciResources): OciSpecS
 }
 
 /** Applies an update to a container; the caller persists the returned options. */
-export function applyUpdate(info: ContainerInfo, bundleDir: string, patch: ContainerUpdate, specToJson: (s: OciSpecShape, indent?: number) => string): UpdatePlan {
+/** live: the container's cgroup exists (running, paused, or its runtime container made ahead of start). */
+export function applyUpdate(info: ContainerInfo, bundleDir: string, patch: ContainerUpdate, specToJson: (s: OciSpecShape, indent?: number) => string, live: boolean): UpdatePlan {
   const plan = planUpdate(info.options, patch);
-  if (info.state.running || info.state.paused) writeCgroupLimits(info.cgroupPath, plan.resources);
+  if (live) writeCgroupLimits(info.cgroupPath, plan.resources);
   if (info.ociSpec) {
     const spec = specWithResources(info.ociSpec as OciSpecShape, plan.resources);
     fs.writeFileSync(path.join(bundleDir, 'config.json'), specToJson(spec, 1));

@@ -92,12 +92,14 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
 
   private saveConfig(c: ContainerNetConfig): void {
     this.configs.set(c.id, c);
-    writeJsonAtomic(this.configFile(c.id), c);
+    // none/host need nothing of this file after a power cut (the container record has the mode).
+    writeJsonAtomic(this.configFile(c.id), c, c.mode !== 'none' && c.mode !== 'host');
   }
 
+  /** Run-dir state: a power cut is a reboot, which takes the namespaces it describes with it. */
   private saveState(id: string, s: ContainerRunState): void {
     this.states.set(id, s);
-    writeJsonAtomic(this.stateFile(id), s);
+    writeJsonAtomic(this.stateFile(id), s, false);
   }
 
   private dropState(id: string): void {

@@ -43,13 +43,14 @@ export interface Attachment { networkId: string; ifName: string; endpointId: str
 
 export interface ContainerRunState { netns: string; attachments: Attachment[]; ports: PortMapping[] }
 
-export function writeJsonAtomic(file: string, value: unknown): void {
+/** durable: false skips the fsync (still atomic, and kill -9 safe: only a power cut may lose it). */
+export function writeJsonAtomic(file: string, value: unknown, durable = true): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w', 0o600);
   try {
     fs.writeSync(fd, JSON.stringify(value, null, 1));
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }

@@ -22,8 +22,12 @@ export async function removeBridge(name: string): Promise<void> {
   await deleteLink(name);
 }
 
-/** bridge (+ host-local IPAM) and portmap, as one conflist named after the network's id. */
-export function bridgeConfList(n: BridgeNetwork, ipamDataDir: string): NetConfList {
+/**
+ * bridge (+ host-local IPAM) and, for a container that publishes ports, portmap, as one conflist
+ * named after the network's id. ADD and DEL must pass the same `withPortmap` (both derive it from
+ * the container's port mappings); without ports portmap would only cost an exec each way.
+ */
+export function bridgeConfList(n: BridgeNetwork, ipamDataDir: string, withPortmap: boolean): NetConfList {
   return {
     cniVersion: CNI_VERSION,
     name: `berth-${n.id.slice(0, 12)}`,
@@ -38,7 +42,7 @@ export function bridgeConfList(n: BridgeNetwork, ipamDataDir: string): NetConfLi
         capabilities: { ips: true },
         ipam: { type: 'host-local', ranges: [[{ subnet: n.subnet, gateway: n.gateway }]], dataDir: ipamDataDir },
       },
-      { type: 'portmap', capabilities: { portMappings: true }, snat: true },
+      ...(withPortmap ? [{ type: 'portmap', capabilities: { portMappings: true }, snat: true }] : []),
     ],
   };
 }

@@ -538,7 +538,7 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     const runtimeConfig: Record<string, unknown> = {};
     if (primary && st.ports.length) runtimeConfig.portMappings = this.cniPorts(st.ports);
     if (e.ipv4Address) runtimeConfig.ips = [`${e.ipv4Address}/${n.subnet.split('/')[1]}`];
-    const list = bridgeConfList(n, path.join(this.o.runDir, 'ipam'));
+    const list = bridgeConfList(n, path.join(this.o.runDir, 'ipam'), runtimeConfig.portMappings !== undefined);
     const rt = { containerId: cfg.id, netns: st.netns, ifName, pluginDirs: this.o.pluginDirs };
     const result = await addNetworkList(list, rt, runtimeConfig);
     const address = endpointAddress(result, ifName);
@@ -553,7 +553,7 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     const primary = st.attachments[0] === a;
     if (n) {
       const runtimeConfig: Record<string, unknown> = primary && st.ports.length ? { portMappings: this.cniPorts(st.ports) } : {};
-      await delNetworkList(bridgeConfList(n, path.join(this.o.runDir, 'ipam')), { containerId: cfg.id, netns: st.netns, ifName: a.ifName, pluginDirs: this.o.pluginDirs }, a.result, runtimeConfig);
+      await delNetworkList(bridgeConfList(n, path.join(this.o.runDir, 'ipam'), runtimeConfig.portMappings !== undefined), { containerId: cfg.id, netns: st.netns, ifName: a.ifName, pluginDirs: this.o.pluginDirs }, a.result, runtimeConfig);
     }
     st.attachments = st.attachments.filter((x) => x !== a);
     if (primary) st.ports = [];

@@ -27,7 +27,7 @@ export async function removeBridge(name: string): Promise<void> {
  * named after the network's id. ADD and DEL must pass the same `withPortmap` (both derive it from
  * the container's port mappings); without ports portmap would only cost an exec each way.
  */
-export function bridgeConfList(n: BridgeNetwork, ipamDataDir: string, withPortmap: boolean): NetConfList {
+export function bridgeConfList(n: BridgeNetwork, ipamDataDir: string, withPortmap: boolean, pluginMasq = false): NetConfList {
   return {
     cniVersion: CNI_VERSION,
     name: `berth-${n.id.slice(0, 12)}`,
@@ -37,7 +37,9 @@ export function bridgeConfList(n: BridgeNetwork, ipamDataDir: string, withPortma
         bridge: n.bridge,
         isGateway: true,
         isDefaultGateway: !n.internal,
-        ipMasq: !n.internal,
+        // Outbound NAT is one rule per network (masquerade.ts); attachments made before that
+        // (pluginMasq) are deleted with the plugin's own per-container chain.
+        ipMasq: pluginMasq && !n.internal,
         hairpinMode: true,
         capabilities: { ips: true },
         ipam: { type: 'host-local', ranges: [[{ subnet: n.subnet, gateway: n.gateway }]], dataDir: ipamDataDir },

@@ -14,6 +14,7 @@ import { addNetworkList, delNetworkList } from './cni/conflist.js';
 import { endpointAddress } from './cni/result.js';
 import { bridgeConfList, ensureBridge, loopbackConf, removeBridge } from './bridge.js';
 import { applyIsolation, removeIsolation } from './firewall.js';
+import { applyMasquerade, masqueradeChain, removeMasquerade } from './masquerade.js';
 import { hostRoutes, portmapPublishedPorts } from './host.js';
 import { contains, formatIp, formatSubnet, overlaps, parseIp, parseSubnet, type Subnet } from './ipv4.js';
 import { createNetns, removeNetns } from './netns.js';
@@ -127,6 +128,8 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
   private async applyFirewall(): Promise<void> {
     const bridges = [...this.networks.values()].map((n) => ({ name: n.bridge, internal: n.internal }));
     await applyIsolation(this.chain, bridges).catch((err: unknown) => this.o.log(`network isolation rules: ${String(err)}`));
+    const nets = [...this.networks.values()].map((n) => ({ bridge: n.bridge, subnet: n.subnet, internal: n.internal }));
+    await applyMasquerade(masqueradeChain(this.chain), nets).catch((err: unknown) => this.o.log(`network masquerade rules: ${String(err)}`));
   }
 
   // ---- networks ------------------------------------------------------------------------------
@@ -542,7 +545,7 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     const rt = { containerId: cfg.id, netns: st.netns, ifName, pluginDirs: this.o.pluginDirs };
     const result = await addNetworkList(list, rt, runtimeConfig);
     const address = endpointAddress(result, ifName);
-    const a: Attachment = { networkId: n.id, ifName, endpointId: crypto.randomBytes(32).toString('hex'), result, address: address ?? { ip: '', prefixLen: 0, gateway: '', mac: '', ifName } };
+    const a: Attachment = { networkId: n.id, ifName, endpointId: crypto.randomBytes(32).toString('hex'), result, address: address ?? { ip: '', prefixLen: 0, gateway: '', mac: '', ifName }, pluginMasq: false };
     st.attachments.push(a);
     this.saveState(cfg.id, st);
     if (!address) throw failedPrecondition(`network ${n.name} gave container ${cfg.name} no IPv4 address`);
@@ -553,7 +556,7 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     const primary = st.attachments[0] === a;
     if (n) {
       const runtimeConfig: Record<string, unknown> = primary && st.ports.length ? { portMappings: this.cniPorts(st.ports) } : {};
-      await delNetworkList(bridgeConfList(n, path.join(this.o.runDir, 'ipam'), runtimeConfig.portMappings !== undefined), { containerId: cfg.id, netns: st.netns, ifName: a.ifName, pluginDirs: this.o.pluginDirs }, a.result, runtimeConfig);
+      await delNetworkList(bridgeConfList(n, path.join(this.o.runDir, 'ipam'), runtimeConfig.portMappings !== undefined, a.pluginMasq ?? true), { containerId: cfg.id, netns: st.netns, ifName: a.ifName, pluginDirs: this.o.pluginDirs }, a.result, runtimeConfig);
     }
     st.attachments = st.attachments.filter((x) => x !== a);
     if (primary) st.ports = [];
@@ -631,6 +634,9 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
     this.o.dns?.close();
     const inUse = new Set([...this.states.values()].flatMap((s) => s.attachments.map((a) => a.networkId)));
     for (const n of this.networks.values()) if (!inUse.has(n.id)) await removeBridge(n.bridge).catch(() => undefined);
-    if (inUse.size === 0) await removeIsolation(this.chain).catch(() => undefined);
+    if (inUse.size === 0) {
+      await removeIsolation(this.chain).catch(() => undefined);
+      await removeMasquerade(masqueradeChain(this.chain)).catch(() => undefined);
+    }
   }
 }

@@ -39,7 +39,8 @@ export interface ContainerNetConfig {
   dns?: string[];
 }
 
-export interface Attachment { networkId: string; ifName: string; endpointId: string; result: CniResult; address: EndpointAddress }
+/** pluginMasq: false when the bridge plugin ran without ipMasq (absent: an older attachment, made with it). */
+export interface Attachment { networkId: string; ifName: string; endpointId: string; result: CniResult; address: EndpointAddress; pluginMasq?: boolean }
 
 export interface ContainerRunState { netns: string; attachments: Attachment[]; ports: PortMapping[] }
 

@@ -54,9 +54,7 @@ trap cleanup EXIT
 bash scripts/make-test-image.sh "$work/img" >/dev/null
 archive="$work/img/busybox.tar"
 
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-warmup() { local i; for i in $(seq "$warm"); do "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@"; exit 1; }; done; }
+source "$root/bench/timing.sh"
 
 # berth: a real daemon on scratch dirs with its default bridge network.
 "${berth[@]}" server --data-dir "$work/berth" --run-dir "$work/run" --socket "$work/b.sock" --api-port 0 --kubeconfig "$work/kubeconfig.yaml" --log-level warn 2>"$work/server.log" &
@@ -97,7 +95,6 @@ docker_ms=$(median <"$work/docker.ms")
 cli_berth_ms=$(median <"$work/cli-berth.ms")
 cli_dockerd_ms=$(median <"$work/cli-dockerd.ms")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "== bridge run latency (default network), median of $runs runs each, taking turns (ms) — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, kernel $(uname -r)"
 printf '%-36s %8s\n' "berth run --rm busybox true" "$berth_ms"
 printf '%-36s %8s\n' "podman run --rm busybox true" "$podman_ms"

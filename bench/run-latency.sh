@@ -23,15 +23,7 @@ trap cleanup EXIT
 bash scripts/make-test-image.sh "$work/img" >/dev/null
 archive="$work/img/busybox.tar"
 
-# Milliseconds of one command, to stdout.
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-measure() {
-  local i
-  for i in $(seq "$warm"); do "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@"; exit 1; }; done
-  for i in $(seq "$runs"); do ms "$@"; done | median
-}
-warmup() { local i; for i in $(seq "$warm"); do "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@"; exit 1; }; done; }
+source "$root/bench/timing.sh"
 
 # berth: a real daemon on scratch dirs, the built CLI as users run it.
 "${berth[@]}" server --data-dir "$work/berth" --run-dir "$work/run" --socket "$work/b.sock" --api-port 0 --kubeconfig "$work/kubeconfig.yaml" --log-level warn 2>"$work/server.log" &
@@ -78,7 +70,6 @@ n=0
 crun_once() { n=$((n + 1)); crun run --bundle "$work/bundle" "berth-bench-$$-$n"; }
 crun_ms=$(measure crun_once)
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "== run latency, median of $runs runs (ms) — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, kernel $(uname -r)"
 printf '%-44s %8s %10s\n' "command" "median" "vs crun"
 printf '%-44s %8s %10s\n' "crun run (bare bundle)" "$crun_ms" "1.00"

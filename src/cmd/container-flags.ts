@@ -67,14 +67,15 @@ function publish(p: Parsed): { exposed: string[]; bindings: PortBindingsJson } {
   }
 }
 
-function sizeFlag(p: Parsed, name: string): number | undefined {
+/** A size flag (`64m`, `1g`, `-1` for unlimited) in bytes; a bad value fails with exitCode. */
+export function sizeFlag(p: Parsed, name: string, exitCode?: number): number | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
   if (v === '-1') return -1;
   try {
     return parseBytes(v, `--${name}`);
   } catch (err) {
-    throw new CliError((err as Error).message, 125);
+    throw new CliError((err as Error).message, exitCode);
   }
 }
 
@@ -161,8 +162,8 @@ export function createBody(p: Parsed, consoleSize?: [number, number]): Record<st
       PortBindings: ports.bindings,
       PublishAllPorts: bool(p, 'publish-all'),
       AutoRemove: bool(p, 'rm'),
-      Memory: sizeFlag(p, 'memory') ?? 0,
-      MemorySwap: sizeFlag(p, 'memory-swap') ?? 0,
+      Memory: sizeFlag(p, 'memory', 125) ?? 0,
+      MemorySwap: sizeFlag(p, 'memory-swap', 125) ?? 0,
       NanoCpus: cpus(str(p, 'cpus')) ?? 0,
       CpuShares: int(p, 'cpu-shares') ?? 0,
       CpuQuota: int(p, 'cpu-quota') ?? 0,
@@ -176,7 +177,7 @@ export function createBody(p: Parsed, consoleSize?: [number, number]): Record<st
       Init: bool(p, 'init') || undefined,
       RestartPolicy: restartPolicy(str(p, 'restart')),
       Ulimits: list(p, 'ulimit').map(ulimit),
-      ShmSize: sizeFlag(p, 'shm-size') ?? 0,
+      ShmSize: sizeFlag(p, 'shm-size', 125) ?? 0,
       NetworkMode: network,
       ExtraHosts: list(p, 'add-host'),
       Dns: list(p, 'dns'),

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
-import { busyboxImage } from '../helpers/test-image.js';
+import { teardown, type Daemon } from '../cli/harness.js';
+import { berthOk, startWithBusybox } from './daemon.js';
 import { boundedWget, rulesMentioning, vethsOn } from './host-state.js';
 
 let d: Daemon;
@@ -32,20 +32,14 @@ async function remember(name: string): Promise<void> {
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
 
 before(async () => {
-  d = await startDaemon('network-bridge');
-  const r = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
-  assert.equal(r.code, 0, r.stderr);
+  d = await startWithBusybox('network-bridge');
 });
 
 after(async () => {
   await teardown(d);
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await d.berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}\n${d.log().slice(-3000)}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => berthOk(d, args);
 
 async function waitFor(fn: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;

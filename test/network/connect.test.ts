@@ -10,27 +10,21 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import dnsPacket from 'dns-packet';
-import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
-import { busyboxImage } from '../helpers/test-image.js';
+import { teardown, type Daemon } from '../cli/harness.js';
+import { berthOk, startWithBusybox } from './daemon.js';
 import { boundedWget } from './host-state.js';
 
 let d: Daemon;
 
 before(async () => {
-  d = await startDaemon('net-connect');
-  const r = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
-  assert.equal(r.code, 0, r.stderr);
+  d = await startWithBusybox('net-connect');
 });
 
 after(async () => {
   await teardown(d);
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await d.berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}\n${d.log().slice(-3000)}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => berthOk(d, args);
 
 async function fails(args: string[], message: RegExp, code = 125): Promise<void> {
   const r = await d.berth(args);

@@ -5,27 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { restartDaemon, startDaemon, teardown, type Daemon } from '../cli/harness.js';
-import { busyboxImage } from '../helpers/test-image.js';
+import { restartDaemon, teardown, type Daemon } from '../cli/harness.js';
+import { berthOk, startWithBusybox } from './daemon.js';
 import { chainExists, linkExists, netnsFiles, rulesMentioning, vethsOn } from './host-state.js';
 
 let d: Daemon;
 
 before(async () => {
-  d = await startDaemon('net-restart');
-  const r = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
-  assert.equal(r.code, 0, r.stderr);
+  d = await startWithBusybox('net-restart');
 });
 
 after(async () => {
   await teardown(d);
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await d.berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}\n${d.log().slice(-3000)}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => berthOk(d, args);
 
 async function fetchText(url: string): Promise<string> {
   const deadline = Date.now() + 10_000;

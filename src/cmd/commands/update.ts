@@ -1,19 +1,7 @@
 /** `berth update`: new resource limits / restart policy for containers, as docker update. */
-import type { Parsed } from '../args.js';
 import { DaemonError } from '../client.js';
 import { CliError, int, str, type Command } from '../command.js';
-import { parseBytes } from '../output.js';
-
-function size(p: Parsed, name: string): number | undefined {
-  const v = str(p, name);
-  if (v === undefined) return undefined;
-  if (v === '-1') return -1;
-  try {
-    return parseBytes(v, `--${name}`);
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
-}
+import { sizeFlag as size } from '../container-flags.js';
 
 function cpus(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

@@ -4,7 +4,9 @@
  * layers), l{set,get}xattr (overlay opaque dirs, file capabilities in layers), mount/umount2
  * (overlay rootfs), and a bridge from conmon's SOCK_SEQPACKET attach socket to a SOCK_STREAM
  * socket that libuv can read (libuv refuses SEQPACKET fds), and sockets created inside another
- * network namespace (the embedded DNS server's listeners) without moving the main thread.
+ * network namespace (the embedded DNS server's listeners) without moving the main thread, and new
+ * network namespaces bound to a file (what `unshare --net=FILE` does, without two execs per
+ * container on the start path).
  *
  * Every function throws a JS Error with .code = errno name and .syscall set, like Node's fs.
  */
@@ -33,6 +35,8 @@
 #include <sys/un.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+
+#include "spawn.h"
 
 #define PATH_BUF 4096
 
@@ -409,6 +413,35 @@ static napi_value js_netns_socket(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * A new network namespace, kept alive by a bind mount of its nsfs file onto `file` (which must
+ * exist). A short-lived native thread unshares and binds its own namespace: network namespaces are
+ * per thread, so the caller's threads never change namespace.
+ */
+struct new_netns_job { char file[PATH_BUF]; int err; const char *step; };
+
+static void *new_netns_main(void *arg) {
+  struct new_netns_job *j = arg;
+  if (unshare(CLONE_NEWNET) != 0) { j->err = errno; j->step = "unshare"; return NULL; }
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/task/%ld/ns/net", (long)gettid());
+  if (mount(self, j->file, NULL, MS_BIND, NULL) != 0) { j->err = errno; j->step = "mount"; return NULL; }
+  return NULL;
+}
+
+static napi_value js_create_netns(napi_env env, napi_callback_info info) {
+  size_t argc = 1; napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  struct new_netns_job j; memset(&j, 0, sizeof j);
+  if (argc < 1 || get_string(env, argv[0], j.file, sizeof j.file)) { napi_throw_type_error(env, NULL, "createNetns(file)"); return NULL; }
+  pthread_t t;
+  int rc = pthread_create(&t, NULL, new_netns_main, &j);
+  if (rc != 0) { errno = rc; return throw_errno(env, "pthread_create", j.file); }
+  pthread_join(t, NULL);
+  if (j.step) { errno = j.err; return throw_errno(env, j.step, j.file); }
+  return undefined(env);
+}
+
 #define EXPORT(name, fn) do { napi_value f; napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f); napi_set_named_property(env, exports, name, f); } while (0)
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -420,6 +453,8 @@ static napi_value init(napi_env env, napi_value exports) {
   EXPORT("seqpacketBridge", js_seqpacket_bridge);
   EXPORT("seccompCompile", js_seccomp_compile);
   EXPORT("netnsSocket", js_netns_socket);
+  EXPORT("createNetns", js_create_netns);
+  register_spawn(env, exports);
   return exports;
 }
 

@@ -50,7 +50,7 @@ if [ ! -d node_modules ] || [ "$(cat .cache/npm-lock.sum 2>/dev/null)" != "$lock
 fi
 
 # The build: TypeScript to dist/, the native addon to native/build/.
-if [ ! -f native/build/Release/berth_native.node ] || [ native/berth_native.c -nt native/build/Release/berth_native.node ] || [ native/binding.gyp -nt native/build/Release/berth_native.node ]; then
+if [ ! -f native/build/Release/berth_native.node ] || [ -n "$(find native -maxdepth 1 -newer native/build/Release/berth_native.node \( -name '*.[ch]' -o -name binding.gyp \) -print -quit)" ]; then
   echo "berth setup: building the native addon" >&2
   (cd native && npx --no-install node-gyp rebuild --silent >&2)
 fi

@@ -28,6 +28,16 @@ export interface BerthNative {
    * it is down. Wrap it with dgram `bind({ fd })` or `net.Server.listen({ fd })`.
    */
   netnsSocket(netnsPath: string, kind: 'udp' | 'tcp', address: string, port: number): number;
+  /** A new network namespace bind-mounted onto `file` (an existing empty file), made by a native thread. */
+  createNetns(file: string): void;
+  /**
+   * posix_spawn: `fds[i]` becomes the child's fd i (-1: /dev/null), every signal default and
+   * unblocked, a new session with `setsid`; `file` without a slash is looked up in PATH. Returns the
+   * pid; `onExit` gets the exit code, or -signal. Use src/base/process.ts rather than this.
+   */
+  spawn(file: string, argv: string[], envp: string[], cwd: string, fds: number[], setsid: boolean, onExit: (code: number) => void): number;
+  /** A close-on-exec AF_UNIX stream socket pair: [daemon's end, child's end]. */
+  socketpair(): [number, number];
 }
 
 export const MountFlags = {

@@ -3,6 +3,7 @@
  * created when the network is, so its subnet shows in the host's routes at once and other daemons'
  * subnet allocation skips it; the bridge plugin then finds it ready.
  */
+import fs from 'node:fs';
 import { run, linkExists, deleteLink } from './host.js';
 import { CNI_VERSION, type NetConfList } from './cni/conflist.js';
 
@@ -16,6 +17,20 @@ export async function ensureBridge(n: BridgeNetwork): Promise<void> {
   const addrs = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', n.bridge]);
   if (!addrs.includes(` ${n.gateway}/${prefix} `)) await run('ip', ['addr', 'add', `${n.gateway}/${prefix}`, 'dev', n.bridge]);
   await run('ip', ['link', 'set', n.bridge, 'up']);
+}
+
+const IFF_UP = 0x1;
+
+/**
+ * Whether the bridge exists and is up, from sysfs (no exec): checked before each attach so a
+ * bridge someone deleted comes back, without three `ip` runs on every container start.
+ */
+export function bridgeIsUp(name: string): boolean {
+  try {
+    return (Number.parseInt(fs.readFileSync(`/sys/class/net/${name}/flags`, 'utf8'), 16) & IFF_UP) !== 0;
+  } catch {
+    return false;
+  }
 }
 
 export async function removeBridge(name: string): Promise<void> {

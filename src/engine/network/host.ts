@@ -1,15 +1,14 @@
 /** Running the host's networking tools (ip, iptables, unshare, umount) and reading what they report. */
-import { execFile } from 'node:child_process';
 import { internal } from '../../base/errors.js';
+import { runProcessRaw } from '../../base/process.js';
 import { parseIp, subnetOf, type Subnet } from './ipv4.js';
 
-export function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: 30_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(internal(`${cmd} ${args.join(' ')}: ${String(stderr).trim() || err.message}`, err));
-      else resolve(String(stdout));
-    });
+export async function run(cmd: string, args: string[]): Promise<string> {
+  const r = await runProcessRaw(cmd, args, { timeoutMs: 30_000 }).catch((err: Error) => {
+    throw internal(`${cmd} ${args.join(' ')}: ${err.message}`, err);
   });
+  if (r.code !== 0) throw internal(`${cmd} ${args.join(' ')}: ${r.stderr.trim() || (r.code === null ? `killed by ${r.signal}` : `exit code ${r.code}`)}`);
+  return r.stdout;
 }
 
 export interface HostRoute { subnet: Subnet; dev: string }

@@ -12,7 +12,7 @@ import { alreadyExists, asBerthError, conflict, failedPrecondition, invalidArgum
 import type { ContainerNetworking, NetworkAttached, NetworkedContainer } from '../containers/index.js';
 import { addNetworkList, delNetworkList } from './cni/conflist.js';
 import { endpointAddress } from './cni/result.js';
-import { bridgeConfList, ensureBridge, loopbackConf, removeBridge } from './bridge.js';
+import { bridgeConfList, bridgeIsUp, ensureBridge, loopbackConf, removeBridge } from './bridge.js';
 import { applyIsolation, removeIsolation } from './firewall.js';
 import { applyMasquerade, masqueradeChain, removeMasquerade } from './masquerade.js';
 import { hostRoutes, portmapPublishedPorts } from './host.js';
@@ -496,13 +496,19 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
       await createNetns(netns);
       this.saveState(c.id, st);
       namespaceReady();
-      await addNetworkList(loopbackConf(), { containerId: c.id, netns, ifName: 'lo', pluginDirs: this.o.pluginDirs });
-      st.ports = await this.lockPorts(async () => resolvePorts(cfg.bindings, await this.portsInUse(c.id, cfg)).then((ports) => {
-        st.ports = ports;
-        this.saveState(c.id, st);
-        return ports;
-      }));
-      for (const [i, e] of cfg.networks.entries()) await this.attach(cfg, st, e, i === 0);
+      // lo and the network interfaces are independent: their plugin runs overlap.
+      const loopback = addNetworkList(loopbackConf(), { containerId: c.id, netns, ifName: 'lo', pluginDirs: this.o.pluginDirs });
+      const interfaces = (async () => {
+        st.ports = await this.lockPorts(async () => resolvePorts(cfg.bindings, await this.portsInUse(c.id, cfg)).then((ports) => {
+          st.ports = ports;
+          this.saveState(c.id, st);
+          return ports;
+        }));
+        for (const [i, e] of cfg.networks.entries()) await this.attach(cfg, st, e, i === 0);
+      })();
+      // Both settle before any teardown, so no plugin still runs against a namespace being removed.
+      const failed = (await Promise.allSettled([loopback, interfaces])).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
       await this.attachDns(cfg);
     } catch (err) {
       await this.tearDownNow(c.id);
@@ -533,7 +539,7 @@ export class NetworkManager implements NetworkService, ContainerNetworking {
   private async attach(cfg: ContainerNetConfig, st: ContainerRunState, e: ContainerNetConfig['networks'][number], primary: boolean): Promise<void> {
     const n = this.networks.get(e.networkId);
     if (!n) throw notFound(`network ${e.networkId} not found`);
-    await ensureBridge(n);
+    if (!bridgeIsUp(n.bridge)) await ensureBridge(n);
     const used = new Set(st.attachments.map((a) => a.ifName));
     let k = 0;
     while (used.has(`eth${k}`)) k++;

@@ -4,10 +4,10 @@
  * environment, the network configuration as JSON on stdin, and its result (or its {code,msg}
  * error) as JSON on stdout.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError, internal, invalidArgument, notFound, resourceExhausted } from '../../../base/errors.js';
+import { runProcessRaw } from '../../../base/process.js';
 import { parseCniResult, type CniResult } from './result.js';
 
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK';
@@ -45,7 +45,7 @@ export function cniError(plugin: string, command: CniCommand, stdout: string, st
 }
 
 /** Runs the plugin; resolves with its parsed result (ADD) or null (DEL/CHECK print nothing). */
-export function execPlugin(command: CniCommand, config: Record<string, unknown> & { type: string }, rt: CniRuntime): Promise<CniResult | null> {
+export async function execPlugin(command: CniCommand, config: Record<string, unknown> & { type: string }, rt: CniRuntime): Promise<CniResult | null> {
   const type = config.type;
   const bin = findPlugin(type, rt.pluginDirs);
   const env = {
@@ -56,28 +56,10 @@ export function execPlugin(command: CniCommand, config: Record<string, unknown> 
     CNI_IFNAME: rt.ifName,
     CNI_PATH: rt.pluginDirs.join(':'),
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(internal(`cannot run CNI plugin ${type}: ${err.message}`, err));
-    });
-    child.once('close', (exitCode) => {
-      clearTimeout(timer);
-      if (exitCode !== 0) return reject(cniError(type, command, stdout, stderr, exitCode));
-      if (command !== 'ADD' || stdout.trim() === '') return resolve(null);
-      try {
-        resolve(parseCniResult(stdout, type));
-      } catch (err) {
-        reject(err);
-      }
-    });
-    child.stdin.on('error', () => undefined); // a plugin that exits without reading stdin
-    child.stdin.end(JSON.stringify(config));
+  const r = await runProcessRaw(bin, [], { env, input: JSON.stringify(config), timeoutMs: TIMEOUT_MS }).catch((err: Error) => {
+    throw internal(`cannot run CNI plugin ${type}: ${err.message}`, err);
   });
+  if (r.code !== 0) throw cniError(type, command, r.stdout, r.stderr, r.code);
+  if (command !== 'ADD' || r.stdout.trim() === '') return null;
+  return parseCniResult(r.stdout, type);
 }

@@ -6,9 +6,9 @@
  * conmon's JSON messages: `{"data": <pid>}` after the runtime created the process (or
  * `{"data": -1, "message": …}` on failure), and for an exec a second `{"data": <exit code>}`.
  */
-import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { BerthError } from '../../../base/errors.js';
+import { spawnProcess, type Stdio } from '../../../base/process.js';
 import type { OciRuntime } from '../oci-runtime/index.js';
 
 export interface ConmonCommon {
@@ -98,20 +98,19 @@ function launch(args: string[], pipes: number, cwd: string): { sync: MessageRead
   const env: NodeJS.ProcessEnv = { ...process.env, _OCI_SYNCPIPE: '3' };
   if (pipes >= 2) env._OCI_STARTPIPE = '4';
   if (pipes >= 3) env._OCI_ATTACHPIPE = '5';
-  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'ignore', 'ignore'];
+  const stdio: Stdio[] = ['ignore', 'ignore', 'ignore'];
   for (let i = 0; i < pipes; i++) stdio.push('pipe');
   // detached: own session and process group, so signals aimed at the daemon's group miss it.
   // cwd: conmon (cgroup v1) drops an "oom" marker file in its working directory.
-  const child = spawn(CONMON, args, { stdio, env, detached: true, cwd });
-  const exited = new Promise<number>((resolve) => {
-    child.on('error', () => resolve(-1));
-    child.on('exit', (code) => resolve(code ?? -1));
-  });
-  child.unref();
+  let child: ReturnType<typeof spawnProcess>;
+  try {
+    child = spawnProcess(CONMON, args, { stdio, env, detached: true, cwd });
+  } catch (err) {
+    throw new BerthError('Internal', `cannot run ${CONMON}: ${(err as Error).message}`, { cause: err });
+  }
+  const exited = child.exited.then((e) => e.code ?? -1);
   const sync = new MessageReader(child.stdio[3] as Readable, 'sync');
   const extra = child.stdio.slice(4, 3 + pipes) as Array<Readable & Writable>;
-  // conmon may die or close a pipe at any time: an EPIPE must never become an unhandled 'error'.
-  for (const s of extra) s.on('error', () => undefined);
   return { sync, extra, exited };
 }
 

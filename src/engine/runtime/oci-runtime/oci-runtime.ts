@@ -4,8 +4,8 @@
  * Every runtime gets its own state root (`--root`), so berth never sees other tools' containers
  * and parallel test runs never collide.
  */
-import { execFile } from 'node:child_process';
 import { BerthError } from '../../../base/errors.js';
+import { runProcessRaw } from '../../../base/process.js';
 
 export type RuntimeName = 'crun' | 'runc';
 
@@ -62,15 +62,12 @@ export class OciRuntime {
     }
   }
 
-  private run(args: string[]): Promise<string> {
-    const argv = [...this.globalArgs(), ...args];
-    return new Promise((resolve, reject) => {
-      execFile(this.binary, argv, { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-        if (err) {
-          const detail = (stderr || err.message).trim().split('\n').slice(-3).join('; ');
-          reject(new BerthError('Internal', `${this.name} ${args[0]} ${args[args.length - 1]}: ${detail}`, { cause: err }));
-        } else resolve(stdout);
-      });
+  private async run(args: string[]): Promise<string> {
+    const r = await runProcessRaw(this.binary, [...this.globalArgs(), ...args]).catch((err: Error) => {
+      throw new BerthError('Internal', `${this.name} ${args[0]}: ${err.message}`, { cause: err });
     });
+    if (r.code === 0) return r.stdout;
+    const detail = (r.stderr || r.stdout || (r.code === null ? `killed by ${r.signal}` : `exit code ${r.code}`)).trim().split('\n').slice(-3).join('; ');
+    throw new BerthError('Internal', `${this.name} ${args[0]} ${args[args.length - 1]}: ${detail}`);
   }
 }

@@ -59,22 +59,26 @@ if [ ! -f .cache/built ] || [ -n "$(find src tsconfig.json -newer .cache/built -
   rm -rf dist
   npx --no-install tsc -p tsconfig.json
   cp -r src/engine/runtime/assets dist/engine/runtime/ 2>/dev/null || true
-  # The CLI starts on every command: its client side becomes one file (fewer module loads),
-  # replacing tsc's dist/cmd/main.js. The server side and the modules it shares with the client
-  # (classes checked with instanceof) stay tsc's files, imported by relative path.
-  node --input-type=module - <<'JS' >&2 || echo "berth setup: CLI bundle skipped (tsc output kept)" >&2
+  # The CLI starts on every command: its client side becomes one CommonJS file, dist/cli.cjs
+  # (CommonJS loads ~10 ms faster than the same code as ES modules: no async module graph).
+  # Command modules inside it are evaluated only when their command runs. The server side stays
+  # tsc's ES modules (dist/cmd/main.js), which the launcher runs for `server` and `datastore`;
+  # the bundle imports kubeconfig's module from there too.
+  node --input-type=module - <<'JS' >&2 || echo "berth setup: CLI bundle skipped (the launcher falls back to dist/cmd/main.js)" >&2
+import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 const cmd = path.resolve('src/cmd');
-const shared = new Set(['args.js', 'client-errors.js', 'command.js', 'commands/server.js', 'commands/datastore.js', 'commands/kubeconfig.js']);
+// kubeconfig brings the Kubernetes API's modules (and import.meta, which CommonJS lacks).
+const serverSide = new Set(['commands/server.js', 'commands/datastore.js', 'commands/kubeconfig.js']);
+const version = JSON.parse(fs.readFileSync('package.json', 'utf8')).version;
 await build({
-  // Splitting keeps each command's code (and node:http) loaded only when that command runs.
-  entryPoints: ['src/cmd/main.ts'], outdir: 'dist/cmd', entryNames: '[name]', chunkNames: 'cli-[name]-[hash]', allowOverwrite: true,
-  bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error',
-  plugins: [{ name: 'keep-shared', setup(b) {
+  entryPoints: ['src/cmd/main.ts'], outfile: 'dist/cli.cjs', define: { BERTH_BUNDLED_VERSION: JSON.stringify(version) },
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error',
+  plugins: [{ name: 'server-side', setup(b) {
     b.onResolve({ filter: /\.js$/ }, (a) => {
       const rel = path.relative(cmd, path.resolve(a.resolveDir, a.path)).split(path.sep).join('/');
-      return shared.has(rel) ? { path: `./${rel}`, external: true } : undefined;
+      return serverSide.has(rel) ? { path: `./cmd/${rel}`, external: true } : undefined;
     });
   } }],
 });

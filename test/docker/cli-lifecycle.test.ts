@@ -106,6 +106,21 @@ test('attach to a running container streams its output; detaching the client lea
   child.kill('SIGKILL');
   await new Promise((r) => child.once('close', r));
   assert.equal(await status('talker'), 'running');
+  // --sig-proxy=false: a SIGTERM to the client is not sent on (the docker CLI stays attached, as
+  // against dockerd); the container gets no signal and keeps running.
+  const quiet = spawn('docker', ['attach', '--no-stdin', '--sig-proxy=false', 'talker'], { env: dockerEnv(d) });
+  let quietOut = '';
+  quiet.stdout.on('data', (b) => (quietOut += b));
+  await eventually(async () => /tick\d+/.test(quietOut), 'attached output (sig-proxy=false)');
+  quiet.kill('SIGTERM');
+  const before = quietOut.length;
+  await eventually(async () => quietOut.length > before, 'output still streams after the SIGTERM');
+  const quietClosed = new Promise((r) => quiet.once('close', r));
+  quiet.kill('SIGKILL');
+  await quietClosed;
+  const kills = await dockerOk(d, ['events', '--since', '0', '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'container=talker', '--filter', 'event=kill', '--format', '{{.Action}}']);
+  assert.equal(kills, '', 'no signal was sent to the container');
+  assert.equal(await status('talker'), 'running');
   // attach with stdin: what is typed reaches the process, and its exit ends attach with its code.
   await dockerOk(d, ['run', '-d', '-i', '--name', 'reader', 'busybox', 'sh', '-c', 'read line; echo got:$line; exit 3']);
   const r = await docker(d, ['attach', 'reader'], { input: 'hello\n' });

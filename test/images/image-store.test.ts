@@ -276,9 +276,14 @@ describe('image store', () => {
     await store.tag('multi:1', 'multi:2');
     assert.deepEqual(await store.remove('multi:2', { inUse: new Map() }), [{ Untagged: 'multi:2' }]);
     const id = store.resolve('multi:1').id;
-    const inUse = new Map([[id, ['web-1']]]);
-    await assert.rejects(store.remove('multi:1', { inUse }), (err: Error & { code?: string }) => err.code === 'FailedPrecondition' && /1 container\(s\): web-1/.test(err.message));
-    await assert.rejects(store.remove(id, { inUse }), { code: 'FailedPrecondition' });
+    const stopped = 'a'.repeat(64);
+    const running = 'b'.repeat(64);
+    const inUse = new Map([[id, [{ id: stopped, running: false }]]]);
+    // Docker's conflict messages: by name, by id with a stopped user, by id with a running one (even forced).
+    await assert.rejects(store.remove('multi:1', { inUse }), (err: Error & { code?: string }) => err.code === 'FailedPrecondition' && err.message === `conflict: unable to remove repository reference "multi:1" (must force) - container ${stopped.slice(0, 12)} is using its referenced image ${id.slice(7, 19)}`);
+    await assert.rejects(store.remove(id, { inUse }), (err: Error) => err.message === `conflict: unable to delete ${id.slice(7, 19)} (must be forced) - image is being used by stopped container ${stopped.slice(0, 12)}`);
+    const busy = new Map([[id, [{ id: stopped, running: false }, { id: running, running: true }]]]);
+    await assert.rejects(store.remove(id, { inUse: busy, force: true }), (err: Error) => err.message === `conflict: unable to delete ${id.slice(7, 19)} (cannot be forced) - image is being used by running container ${running.slice(0, 12)}`);
     assert.equal(store.resolve('multi:1').id, id, 'still there');
     const chains = store.resolve(id).chainIds;
     const res = await store.remove('multi:1', { inUse: new Map() });
@@ -300,7 +305,7 @@ describe('image store', () => {
 
   it('keeps an in-use image when forced, only untagging it', async () => {
     const id = store.resolve('hist:1').id;
-    const res = await store.remove('hist:1', { force: true, inUse: new Map([[id, ['c1']]]) });
+    const res = await store.remove('hist:1', { force: true, inUse: new Map([[id, [{ id: 'c'.repeat(64), running: true }]]]) });
     assert.deepEqual(res, [{ Untagged: 'hist:1' }]);
     assert.equal(store.resolve(id).id, id);
   });

@@ -26,6 +26,8 @@ import type { ImageConfig, ImageRecord, ImageService } from './types.js';
 
 export type LoadProgress = { id: string; status: string; current?: number; total?: number };
 export type RemoveResult = Array<{ Untagged?: string; Deleted?: string }>;
+/** A container using an image (rmi's conflicts name it; a running one is a hard conflict). */
+export interface ImageUser { id: string; running: boolean }
 
 export class ImageStore implements ImageService {
   private readonly serial = new Serial();
@@ -260,7 +262,12 @@ export class ImageStore implements ImageService {
     });
   }
 
-  remove(reference: string, opts: { force?: boolean; inUse: Map<string, string[]> }): Promise<RemoveResult> {
+  /**
+   * `rmi`, with Docker's rules and conflict messages: a name the image has others of is only
+   * untagged; the image itself goes unless a container uses it (without force) or a running one
+   * does (even with force, when named by id).
+   */
+  remove(reference: string, opts: { force?: boolean; inUse: Map<string, ImageUser[]> }): Promise<RemoveResult> {
     return this.serial.run(async () => {
       const { img, byId, normalized } = this.find(reference);
       const users = opts.inUse.get(img.id) ?? [];
@@ -280,11 +287,16 @@ export class ImageStore implements ImageService {
         return out;
       }
       // From here on the image itself goes (or, forced while in use, loses all its names).
-      if (users.length > 0 && !opts.force) {
-        throw failedPrecondition(`unable to remove image "${reference}" (must force): image ${short} is in use by ${users.length} container(s): ${users.join(', ')}`);
+      const user = users.find((u) => u.running) ?? users[0];
+      if (user && own && !opts.force) {
+        throw failedPrecondition(`conflict: unable to remove repository reference "${reference}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short}`);
+      }
+      if (user && !own && (user.running || !opts.force)) {
+        const hardness = user.running ? 'cannot be forced' : 'must be forced';
+        throw failedPrecondition(`conflict: unable to delete ${short} (${hardness}) - image is being used by ${user.running ? 'running' : 'stopped'} container ${user.id.slice(0, 12)}`);
       }
       if (!own && img.tags.length > 1 && !opts.force) {
-        throw failedPrecondition(`unable to delete image ${short} (must be forced): it is referenced in multiple repositories (${img.tags.map((t) => familiarName(t)).join(', ')})`);
+        throw failedPrecondition(`conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories (${img.tags.map((t) => familiarName(t)).join(', ')})`);
       }
       for (const t of [...img.tags, ...img.repoDigests]) untag(t);
       if (users.length > 0) {

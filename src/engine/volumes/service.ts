@@ -45,8 +45,9 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
     const options = opts.options ?? {};
     for (const k of Object.keys(options)) throw invalidArgument(`create ${opts.name ?? ''}: invalid option key: "${k}" (the local driver takes no options in berth)`);
     for (const [k, v] of Object.entries(opts.labels ?? {})) if (typeof v !== 'string' || k === '') throw invalidArgument(`invalid volume label "${k}"`);
-    const name = opts.name ? checkVolumeName(opts.name) : newAnonymousName();
-    return this.getOrCreate(name, { labels: opts.labels ?? {}, anonymous: false });
+    // A volume created without a name is anonymous, as in Docker (23+): `volume prune` takes it.
+    if (!opts.name) return this.getOrCreate(newAnonymousName(), { labels: opts.labels ?? {}, anonymous: true });
+    return this.getOrCreate(checkVolumeName(opts.name), { labels: opts.labels ?? {}, anonymous: false });
   }
 
   list(): Volume[] {

@@ -5,14 +5,15 @@ import { queryBool } from '../../api/docker/validate.js';
 import { asBerthError, invalidArgument } from '../../base/errors.js';
 import { sendJson, startStream, writeChunk, type Handler, type RequestContext } from './context.js';
 import type { Router } from './router.js';
+import type { ImageUser } from '../../engine/images/image-store.js';
 
-/** Image id → names of the containers using it (rmi refuses these unless forced). */
-function imagesInUse(ctx: RequestContext): Map<string, string[]> {
-  const inUse = new Map<string, string[]>();
+/** Image id → the containers using it (rmi refuses these unless forced; running ones even then). */
+function imagesInUse(ctx: RequestContext): Map<string, ImageUser[]> {
+  const inUse = new Map<string, ImageUser[]>();
   for (const c of ctx.deps.engine.containers.list({ all: true })) {
-    const names = inUse.get(c.imageId) ?? [];
-    names.push(c.name);
-    inUse.set(c.imageId, names);
+    const users = inUse.get(c.imageId) ?? [];
+    users.push({ id: c.id, running: c.state.running });
+    inUse.set(c.imageId, users);
   }
   return inUse;
 }

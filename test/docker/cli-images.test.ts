@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerOk, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerOk, lines, startDockerDaemon } from './docker-cli.js';
 
 let d: Daemon;
 let busyboxId = '';
@@ -16,7 +16,6 @@ before(async () => {
 });
 after(() => teardown(d));
 
-const lines = (s: string) => s.split('\n').filter(Boolean);
 
 test('images: table, -q, --no-trunc, --format json, filters reference and dangling', async () => {
   const table = lines(await dockerOk(d, ['images']));

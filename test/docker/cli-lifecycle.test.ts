@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerEnv, dockerOk, eventually, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerEnv, dockerOk, eventually, lines, startDockerDaemon } from './docker-cli.js';
 
 let d: Daemon;
 before(async () => {
@@ -126,4 +126,26 @@ test('attach to a running container streams its output; detaching the client lea
   const r = await docker(d, ['attach', 'reader'], { input: 'hello\n' });
   assert.deepEqual([r.code, r.stdout], [3, 'got:hello\n']);
   await dockerOk(d, ['rm', '-f', 'talker', 'reader']);
+});
+
+test('rename: the new name works everywhere; a taken, invalid or unchanged name is refused', async () => {
+  const id = (await dockerOk(d, ['create', '--name', 'rn-a', 'busybox', 'true'])).trim();
+  await dockerOk(d, ['create', '--name', 'rn-b', 'busybox', 'true']);
+  assert.equal(await dockerOk(d, ['rename', 'rn-a', 'rn-c']), '');
+  assert.equal((await dockerOk(d, ['inspect', '-f', '{{.Name}} {{.Id}}', 'rn-c'])).trim(), `/rn-c ${id}`);
+  assert.deepEqual(lines(await dockerOk(d, ['ps', '-a', '--filter', 'name=rn-', '--format', '{{.Names}}'])).sort(), ['rn-b', 'rn-c']);
+  assert.equal((await docker(d, ['inspect', 'rn-a'])).code, 1);
+  const taken = await docker(d, ['rename', 'rn-c', 'rn-b']);
+  assert.equal(taken.code, 1);
+  assert.match(taken.stderr, /Error response from daemon: Conflict\. The container name "\/rn-b" is already in use by container "[0-9a-f]{64}"/);
+  assert.match(taken.stderr, /Error: failed to rename container named rn-c/);
+  const bad = await docker(d, ['rename', 'rn-c', 'no/slash']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /invalid container name "no\/slash"/);
+  const same = await docker(d, ['rename', 'rn-c', 'rn-c']);
+  assert.equal(same.code, 1);
+  assert.match(same.stderr, /Renaming a container with the same name as its current name/);
+  const events = await dockerOk(d, ['events', '--since', '0', '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'event=rename', '--format', '{{.Actor.Attributes.oldName}} {{.Actor.Attributes.name}}']);
+  assert.equal(events, '/rn-a rn-c\n');
+  await dockerOk(d, ['rm', 'rn-b', 'rn-c']);
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerOk, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerOk, lines, startDockerDaemon } from './docker-cli.js';
 
 let d: Daemon;
 before(async () => {
@@ -16,7 +16,6 @@ after(async () => {
   await teardown(d);
 });
 
-const lines = (s: string) => s.split('\n').filter(Boolean);
 
 test('network ls shows the predefined networks like docker; create/inspect/rm; duplicate is a conflict', async () => {
   const table = lines(await dockerOk(d, ['network', 'ls']));

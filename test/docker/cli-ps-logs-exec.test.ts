@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerEnv, dockerOk, eventually, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerEnv, dockerOk, eventually, lines, startDockerDaemon } from './docker-cli.js';
 
 let d: Daemon;
 let upId = '';
@@ -22,7 +22,6 @@ after(async () => {
   await teardown(d);
 });
 
-const lines = (s: string) => s.split('\n').filter(Boolean);
 
 test('ps: running only by default, -a all, -q short ids, --no-trunc full ids, -n/-l latest', async () => {
   const table = lines(await dockerOk(d, ['ps']));

@@ -7,6 +7,9 @@ import { spawn } from 'node:child_process';
 import { busyboxImage } from '../helpers/test-image.js';
 import { startDaemon, type Daemon } from '../cli/harness.js';
 
+/** A command's output as its non-empty lines. */
+export const lines = (s: string): string[] => s.split('\n').filter(Boolean);
+
 export interface DockerResult { code: number; stdout: string; stderr: string }
 
 export async function startDockerDaemon(label: string): Promise<Daemon> {

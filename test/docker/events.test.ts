@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { busyboxImage } from '../helpers/test-image.js';
 import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
 import { dockerFor } from './docker.js';
+import { lines } from './docker-cli.js';
 
 let d: Daemon;
 let docker: ReturnType<typeof dockerFor>;
@@ -17,7 +18,6 @@ before(async () => {
 after(() => teardown(d));
 
 const nowSeconds = () => (Date.now() / 1000).toFixed(3);
-const lines = (s: string) => s.split('\n').filter(Boolean);
 
 test('a run replays as create/start/die/destroy with --since/--until and --filter type=container', async () => {
   const since = nowSeconds();

@@ -656,7 +656,7 @@ export class Manager implements ContainerManager {
     if (typeof newName !== 'string') throw invalidArgument('a new container name is required');
     const name = validateName(newName);
     const old = l.rec.info.name;
-    if (name === old) return;
+    if (name === old) throw invalidArgument('Renaming a container with the same name as its current name');
     if (this.nameTaken(name)) throw this.nameInUse(name);
     l.rec.info.name = name;
     this.persist(l);

@@ -3,8 +3,8 @@
  * rows of the container's processes; berth does the same (ps's column set is too large to
  * re-implement, and users expect exactly ps's output). The rows are picked by the PID column.
  */
-import { execFile } from 'node:child_process';
 import { invalidArgument } from '../../../base/errors.js';
+import { runProcessRaw } from '../../../base/process.js';
 
 export interface PsTable { titles: string[]; processes: string[][] }
 
@@ -33,13 +33,10 @@ export function parsePsOutput(output: string, pids: number[]): PsTable {
   return { titles, processes };
 }
 
-function runPs(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('ps', args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(invalidArgument(`ps ${args.join(' ')} failed: ${(stderr || err.message).trim()}`));
-      else resolve(stdout);
-    });
-  });
+async function runPs(args: string[]): Promise<string> {
+  const r = await runProcessRaw('ps', args);
+  if (r.code !== 0) throw invalidArgument(`ps ${args.join(' ')} failed: ${(r.stderr || `exit code ${r.code}`).trim()}`);
+  return r.stdout;
 }
 
 /** Runs `ps <psArgs>` on the host and keeps the processes whose host PID is in `pids`. */

@@ -33,6 +33,13 @@ module.exports = {
       from: { path: '^src/', pathNot: ['^src/engine/(runtime|network|build)/', '^src/cmd/', '\\.test\\.ts$'] },
       to: { path: '^(node:)?child_process$', dependencyTypes: ['core'] },
     },
+    {
+      name: 'only-some-layers-spawn-natively',
+      comment: 'The daemon spawns through src/base/process.ts (posix_spawn): the same layers only',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/engine/(runtime|network|build)/', '^src/cmd/', '^src/base/process(\\.test)?\\.ts$'] },
+      to: { path: '^src/base/process\\.ts$' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

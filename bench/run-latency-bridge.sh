@@ -55,16 +55,11 @@ bash scripts/make-test-image.sh "$work/img" >/dev/null
 archive="$work/img/busybox.tar"
 
 source "$root/bench/timing.sh"
+source "$root/bench/peers.sh"
 
-# berth: a real daemon on scratch dirs with its default bridge network.
-"${berth[@]}" server --data-dir "$work/berth" --run-dir "$work/run" --socket "$work/b.sock" --api-port 0 --kubeconfig "$work/kubeconfig.yaml" --log-level warn 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 100); do [ -S "$work/b.sock" ] && break; sleep 0.1; done
-export BERTH_HOST="unix://$work/b.sock"
-"${berth[@]}" load -q -i "$archive"
-
-podman load -q -i "$archive" >/dev/null
-podman tag busybox:latest berth-bench-busybox >/dev/null
+# berth: a real daemon on scratch dirs with its default bridge network; podman: the same image.
+start_berth "$archive"
+podman_image "$archive"
 
 # A private dockerd: nothing of it outlives this script.
 mkdir -p "$work/docker"

@@ -7,6 +7,8 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { conflict } from '../../base/errors.js';
 import { parsePortKey, parsePortRange, type PortBindingsJson } from '../../api/docker/network-ports.js';
+import { portmapPublishedPorts } from './host.js';
+import type { ContainerNetConfig, ContainerRunState } from './store.js';
 import type { PortMapping } from './types.js';
 
 export function canBind(protocol: 'tcp' | 'udp', hostIp: string, port: number): Promise<boolean> {
@@ -75,4 +77,12 @@ export async function resolvePorts(bindings: PortBindingsJson, used: PortMapping
     }
   }
   return out;
+}
+
+/** This daemon's other containers' ports, and (when asking for any) those other portmap users publish. */
+export async function portsInUse(states: ReadonlyMap<string, ContainerRunState>, except: string, cfg: ContainerNetConfig): Promise<PortMapping[]> {
+  const mine = [...states.entries()].filter(([id]) => id !== except).flatMap(([, s]) => s.ports);
+  if (Object.keys(cfg.bindings).length === 0) return mine;
+  const others = (await portmapPublishedPorts()).map((p) => ({ hostIp: '', hostPort: p.port, containerPort: 0, protocol: p.protocol }));
+  return [...mine, ...others];
 }

@@ -198,9 +198,14 @@ export function lifecycleSuite(runtime: 'crun' | 'runc'): void {
       assert.equal(info.cgroupPath, `/berth/${c.id}`);
       assert.ok(info.mounts.some((mt) => mt.destination === '/etc/hosts'));
       assert.ok(info.ociSpec);
-      const top = await m.top(c.id);
+      // runc's start returns once its init was told to exec: for a moment ps may still show "runc init".
+      let top = await m.top(c.id);
+      for (let i = 0; i < 50 && !top.processes.some((p) => p[7] === 'sleep 60'); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        top = await m.top(c.id);
+      }
       assert.deepEqual(top.titles, ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD']);
-      assert.ok(top.processes.some((p) => p[7] === 'sleep 60' && p[1] === String(info.state.pid)));
+      assert.ok(top.processes.some((p) => p[7] === 'sleep 60' && p[1] === String(info.state.pid)), JSON.stringify(top.processes));
       const st = await m.stats(c.id);
       assert.ok(st.pids.current >= 1);
       assert.ok(st.memory.usage > 0);

@@ -21,7 +21,7 @@ import { commitLayerImage, type CommitRequest } from './image-commit.js';
 import { parseImageConfig } from './image-config.js';
 import { ImageState, type StoredImage } from './image-state.js';
 import { familiarName, formatReference, looksLikeId, parseReference, repositoryName } from './reference.js';
-import { Serial } from './serial.js';
+import { SerialQueue } from '../../base/serial-queue.js';
 import type { ImageConfig, ImageRecord, ImageService } from './types.js';
 
 export type LoadProgress = { id: string; status: string; current?: number; total?: number };
@@ -30,7 +30,7 @@ export type RemoveResult = Array<{ Untagged?: string; Deleted?: string }>;
 export interface ImageUser { id: string; running: boolean }
 
 export class ImageStore implements ImageService {
-  private readonly serial = new Serial();
+  private readonly serial = new SerialQueue();
   private readonly configs = new Map<string, ImageConfig>();
 
   private constructor(

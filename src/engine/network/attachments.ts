@@ -12,7 +12,7 @@ import { bridgeConfList, bridgeIsUp, ensureBridge, loopbackConf } from './bridge
 import type { ContainerDns } from './container-dns.js';
 import { createNetns, removeNetns } from './netns.js';
 import { portsInUse, resolvePorts } from './ports.js';
-import { SerialQueue } from './queue.js';
+import { SerialQueue } from '../../base/serial-queue.js';
 import type { NetworkState } from './state.js';
 import type { Attachment, ContainerNetConfig, ContainerRunState } from './store.js';
 import type { PortMapping } from './types.js';

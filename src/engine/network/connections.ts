@@ -7,7 +7,7 @@ import type { Attachments } from './attachments.js';
 import { endpointEntry } from './container-config.js';
 import type { ContainerDns } from './container-dns.js';
 import { findNetwork, findPseudo } from './find-network.js';
-import type { KeyedSerialQueue } from './queue.js';
+import type { KeyedSerialQueue } from '../../base/serial-queue.js';
 import type { NetworkState } from './state.js';
 
 export class Connections {

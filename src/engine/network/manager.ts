@@ -11,7 +11,7 @@ import { Connections } from './connections.js';
 import { prepareConfig, renameConfig } from './container-config.js';
 import { ContainerDns, type DnsHook } from './container-dns.js';
 import { Networks } from './networks.js';
-import { KeyedSerialQueue } from './queue.js';
+import { KeyedSerialQueue } from '../../base/serial-queue.js';
 import { recoverContainers } from './recovery.js';
 import { NetworkState } from './state.js';
 import type { ContainerNetworkSettings, CreateNetworkOptions, NetworkInfo, NetworkService } from './types.js';

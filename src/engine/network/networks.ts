@@ -11,7 +11,7 @@ import { applyIsolation, removeIsolation } from './firewall.js';
 import { formatSubnet, parseSubnet } from './ipv4.js';
 import { applyMasquerade, masqueradeChain, removeMasquerade } from './masquerade.js';
 import { newRecord } from './network-record.js';
-import { SerialQueue } from './queue.js';
+import { SerialQueue } from '../../base/serial-queue.js';
 import type { NetworkState } from './state.js';
 import type { NetworkRecord } from './store.js';
 import type { CreateNetworkOptions, NetworkInfo } from './types.js';

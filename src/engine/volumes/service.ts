@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { alreadyExists, asBerthError, conflict, invalidArgument, notFound } from '../../base/errors.js';
+import { KeyedSerialQueue } from '../../base/serial-queue.js';
 import { checkVolumeName, type MountSpec } from '../../api/docker/volume-spec.js';
 import { secureJoin } from '../runtime/index.js';
 import { applyAttributes, copyTree, moveEntries } from './copy-up.js';
@@ -26,7 +27,7 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
   private readonly volumes = new Map<string, Volume>();
   private readonly users = new Map<string, Set<string>>(); // volume name → container ids
   private readonly byContainer = new Map<string, MountPoint[]>();
-  private readonly locks = new Map<string, Promise<void>>();
+  private readonly locks = new KeyedSerialQueue();
   private readonly log: (msg: string) => void;
   containerName: (id: string) => string | undefined;
 
@@ -204,7 +205,7 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
     // and a failed copy-up releases it with the rest.
     out.push({ type: 'volume', name: v.name, source: v.mountpoint, destination: o.destination, driver: 'local', mode: o.mode, rw: o.rw, propagation: '', ...(o.anonymous ? { anonymous: true } : {}) });
     this.use(v.name, req.containerId);
-    if (o.copy) await this.locked(v.name, () => this.copyUp(v, req.rootfs, o.destination));
+    if (o.copy) await this.locks.run(v.name, () => this.copyUp(v, req.rootfs, o.destination));
   }
 
   /** Docker's copy-up, when the volume is empty and the image has a directory at the destination. */
@@ -228,17 +229,7 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
     }
   }
 
-  private async locked(name: string, fn: () => Promise<void>): Promise<void> {
-    const prev = this.locks.get(name) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.locks.set(name, tail);
-    try {
-      await next;
-    } finally {
-      if (this.locks.get(name) === tail) this.locks.delete(name);
-    }
-  }
+
 }
 
 function newAnonymousName(): string {

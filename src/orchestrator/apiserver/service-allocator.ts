@@ -5,6 +5,7 @@
  */
 import type { KV } from '../../storage/types.js';
 import { BerthError } from '../../base/errors.js';
+import { SerialQueue } from '../../base/serial-queue.js';
 
 const SERVICE_PREFIX = '/registry/core/services/';
 const CIDR_BASE = (10 << 24) | (96 << 16); // 10.96.0.0
@@ -24,7 +25,7 @@ export function inServiceCidr(ip: string): boolean {
 }
 
 export class ServiceAllocator {
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   /** Reserved in this process but maybe not stored yet (a create in flight). */
   private readonly pendingIps = new Set<string>();
   private readonly pendingPorts = new Set<number>();
@@ -32,9 +33,7 @@ export class ServiceAllocator {
   constructor(private readonly kv: KV) {}
 
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(fn, fn);
-    this.chain = next.catch(() => undefined);
-    return next;
+    return this.queue.run(fn);
   }
 
   private async used(): Promise<{ ips: Set<string>; ports: Set<number> }> {

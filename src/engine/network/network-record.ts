@@ -53,7 +53,7 @@ async function buildRecord(networks: ReadonlyMap<string, NetworkRecord>, opts: C
     if (g === null) throw invalidArgument(`invalid gateway "${opts.gateway}": expected an IPv4 address`);
     if (!contains(subnet, g) || g === subnet.base) throw invalidArgument(`gateway ${opts.gateway} is not a host address of subnet ${formatSubnet(subnet)}`);
     gateway = g;
-  } else if (opts.gateway === undefined && !opts.subnet) gateway = subnet.base + 1;
+  }
   const rec: NetworkRecord = {
     id, name: opts.name, created: new Date().toISOString(), subnet: formatSubnet(subnet), gateway: formatIp(gateway),
     bridge: bridge ?? `br-${id.slice(0, 12)}`, internal: !!opts.internal, labels: { ...(opts.labels ?? {}) }, isDefault,

@@ -61,11 +61,14 @@ export function observeEngine(engine: Engine, hub: EventHub): Engine {
   const volumesOf = new Map<string, string[]>();
   engine.containers.events.on('event', (e: ContainerEvent) => {
     if (e.type !== 'container') return;
+    // Only create and start read the container (its volumes); an inspect copies the whole record.
     let info;
-    try {
-      info = engine.containers.inspect(e.id);
-    } catch {
-      info = undefined;
+    if (e.action === 'create' || e.action === 'start') {
+      try {
+        info = engine.containers.inspect(e.id);
+      } catch {
+        info = undefined;
+      }
     }
     if (e.action === 'create' && info) {
       const names = (info.mountPoints ?? []).filter((m) => m.type === 'volume' && m.name).map((m) => m.name!);

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -51,4 +52,20 @@ test('./berth (built) loads, runs with exit codes, lists and inspects', async ()
   assert.match(help.stdout, /Usage:.*run/);
   const badFlag = await berth(['ps', '--bogus']);
   assert.equal(badFlag.code, 125);
+});
+
+test('./berth: the commands the CLI bundle loads from the ES-module build (kubeconfig) and its version', async () => {
+  const kc = await berth(['kubeconfig', '--data-dir', d.dataDir]);
+  assert.equal(kc.code, 0, kc.stderr);
+  assert.match(kc.stdout, /^apiVersion: v1$/m);
+  assert.match(kc.stdout, /^kind: Config$/m);
+  assert.match(kc.stdout, /client-certificate-data: /);
+  const badKc = await berth(['kubeconfig', '--bogus']);
+  assert.equal(badKc.code, 125);
+  assert.match(badKc.stderr, /unknown flag: --bogus/);
+  const version = await berth(['version']);
+  assert.equal(version.code, 0, version.stderr);
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  assert.match(version.stdout, new RegExp(`Version:\\s+${pkg.version.replace(/\./g, '\\.')}`));
+  assert.match(version.stdout, /Server: berth/);
 });

@@ -166,7 +166,7 @@ test('hostile names and paths are refused before anything is created', async () 
     [['volume', 'create', '../../etc'], /includes invalid characters for a local volume name/],
     [['volume', 'create', 'a'], /includes invalid characters/],
     [['volume', 'create', '-d', 'nfs', 'x1'], /plugin "nfs" not found/],
-    [['volume', 'create', '-o', 'type=none', 'x2'], /invalid option key: "type"/],
+    [['volume', 'create', '-o', 'type=none', 'x2'], /missing required option: "device"/],
     [['run', '--rm', '-v', 'vol:relative/path', 'busybox', 'true'], /mount path must be absolute/],
     [['run', '--rm', '-v', 'vol:/a/../../etc', 'busybox', 'true'], /must not contain "\.\."/],
     [['run', '--rm', '-v', 'vol:/proc/sys', 'busybox', 'true'], /\/proc belongs to the container's procfs/],

@@ -2,24 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { unavailable } from '../../base/errors.js';
+import { isMounted } from '../../base/mountinfo.js';
 import { native, UmountFlags } from '../../base/native.js';
+
+export { isMounted, mountPoints } from '../../base/mountinfo.js';
 
 /** The kernel copies mount data into one page; longer overlay option strings fail. */
 export const MOUNT_DATA_MAX = 4095;
-
-/** Mount points of this mount namespace (octal escapes in mountinfo decoded). */
-export function mountPoints(): Set<string> {
-  const out = new Set<string>();
-  for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const f = line.split(' ');
-    if (f.length > 4) out.add(f[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
-  }
-  return out;
-}
-
-export function isMounted(p: string): boolean {
-  return mountPoints().has(path.resolve(p));
-}
 
 /**
  * Mounts an overlay. `lowers` are absolute dirs, top layer first. When the option string would

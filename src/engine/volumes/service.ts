@@ -7,10 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { alreadyExists, asBerthError, conflict, invalidArgument, notFound } from '../../base/errors.js';
+import { isMounted } from '../../base/mountinfo.js';
+import { native } from '../../base/native.js';
 import { KeyedSerialQueue } from '../../base/serial-queue.js';
 import { checkVolumeName, type MountSpec } from '../../api/docker/volume-spec.js';
 import { secureJoin } from '../runtime/index.js';
 import { applyAttributes, copyTree, moveEntries } from './copy-up.js';
+import { needsMount, parseMountOptions, validateDriverOptions } from './driver-options.js';
 import { planMounts } from './plan.js';
 import { diskUsage, isEmptyDir, VolumeStore } from './store.js';
 import { ANONYMOUS_LABEL, type ContainerMountRequest, type ContainerVolumes, type CreateVolumeOptions, type MountPoint, type Volume, type VolumeService } from './types.js';
@@ -44,11 +47,11 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
     const driver = opts.driver || 'local';
     if (driver !== 'local') throw notFound(`create ${opts.name ?? ''}: plugin "${driver}" not found: berth has the local driver only`);
     const options = opts.options ?? {};
-    for (const k of Object.keys(options)) throw invalidArgument(`create ${opts.name ?? ''}: invalid option key: "${k}" (the local driver takes no options in berth)`);
+    validateDriverOptions(options, opts.name ?? '');
     for (const [k, v] of Object.entries(opts.labels ?? {})) if (typeof v !== 'string' || k === '') throw invalidArgument(`invalid volume label "${k}"`);
     // A volume created without a name is anonymous, as in Docker (23+): `volume prune` takes it.
-    if (!opts.name) return this.getOrCreate(newAnonymousName(), { labels: opts.labels ?? {}, anonymous: true });
-    return this.getOrCreate(checkVolumeName(opts.name), { labels: opts.labels ?? {}, anonymous: false });
+    if (!opts.name) return this.getOrCreate(newAnonymousName(), { labels: opts.labels ?? {}, anonymous: true, options });
+    return this.getOrCreate(checkVolumeName(opts.name), { labels: opts.labels ?? {}, anonymous: false, options });
   }
 
   list(): Volume[] {
@@ -123,7 +126,10 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
       if (mp.type !== 'volume' || !mp.name) continue;
       const set = this.users.get(mp.name);
       set?.delete(containerId);
-      if (set && set.size === 0) this.users.delete(mp.name);
+      if (set && set.size === 0) {
+        this.users.delete(mp.name);
+        this.deactivate(mp.name);
+      }
       if (opts.removeAnonymous && mp.anonymous && !this.users.has(mp.name) && this.volumes.has(mp.name)) doomed.push(mp.name);
     }
     // Each removal is one rename before the first await: the volumes are gone from lists at once.
@@ -132,7 +138,19 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
 
   adopt(containerId: string, mountPoints: MountPoint[]): void {
     this.byContainer.set(containerId, structuredClone(mountPoints));
-    for (const mp of mountPoints) if (mp.type === 'volume' && mp.name) this.use(mp.name, containerId);
+    for (const mp of mountPoints) {
+      if (mp.type !== 'volume' || !mp.name) continue;
+      try {
+        this.use(mp.name, containerId);
+      } catch (err) {
+        // Counted as used all the same (so it cannot be removed); until it is mounted again its
+        // containers would see the bare directory, hence the log line.
+        this.log(`volume ${mp.name} of container ${containerId.slice(0, 12)}: ${String(err)}`);
+        let set = this.users.get(mp.name);
+        if (!set) this.users.set(mp.name, (set = new Set()));
+        set.add(containerId);
+      }
+    }
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -151,17 +169,46 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
 
   private use(name: string, containerId: string): void {
     let set = this.users.get(name);
-    if (!set) this.users.set(name, (set = new Set()));
+    if (!set) {
+      const v = this.volumes.get(name);
+      if (v) this.activate(v);
+      this.users.set(name, (set = new Set()));
+    }
     set.add(containerId);
   }
 
-  private getOrCreate(name: string, o: { labels: Record<string, string>; anonymous: boolean }): Volume {
+  /**
+   * A volume with driver options (type/device/o) is mounted on its _data while containers use it,
+   * as Docker's local driver does; one already mounted (a daemon restart) is kept as it is.
+   */
+  private activate(v: Volume): void {
+    if (!needsMount(v.options) || isMounted(v.mountpoint)) return;
+    const { flags, data } = parseMountOptions(v.options.o, v.name);
+    try {
+      native().mount(v.options.device ?? '', v.mountpoint, v.options.type === 'none' ? '' : (v.options.type ?? ''), flags, data);
+    } catch (err) {
+      throw invalidArgument(`error while mounting volume '${v.mountpoint}': failed to mount local volume: mount ${v.options.device}:${v.mountpoint}, flags: 0x${flags.toString(16)}, data: ${data}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The last user is gone: a driver-option volume is unmounted (a tmpfs volume's content goes with it). */
+  private deactivate(name: string): void {
+    const v = this.volumes.get(name);
+    if (!v || !needsMount(v.options) || !isMounted(v.mountpoint)) return;
+    try {
+      native().umount2(v.mountpoint, 0);
+    } catch (err) {
+      this.log(`volume ${name}: unmounting ${v.mountpoint}: ${String(err)}`);
+    }
+  }
+
+  private getOrCreate(name: string, o: { labels: Record<string, string>; anonymous: boolean; options?: Record<string, string> }): Volume {
     const existing = this.volumes.get(name);
     if (existing) return structuredClone(existing);
     const labels = o.anonymous ? { [ANONYMOUS_LABEL]: '', ...o.labels } : { ...o.labels };
     let v: Volume;
     try {
-      v = this.store.create({ name, driver: 'local', created: new Date().toISOString(), labels, options: {}, anonymous: o.anonymous });
+      v = this.store.create({ name, driver: 'local', created: new Date().toISOString(), labels, options: { ...(o.options ?? {}) }, anonymous: o.anonymous });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(`volume "${name}": its directory exists but is not a usable volume`);
       throw err;
@@ -192,15 +239,16 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
       return;
     }
     if (spec.volumeDriver && spec.volumeDriver !== 'local') throw notFound(`plugin "${spec.volumeDriver}" not found: berth has the local volume driver only`);
-    if (spec.volumeOptions) throw invalidArgument(`invalid option key: "${Object.keys(spec.volumeOptions)[0]}" (the local driver takes no options in berth)`);
+    // --mount volume-opt=…: the options of a volume this mount creates (an existing one keeps its own).
+    if (spec.volumeOptions) validateDriverOptions(spec.volumeOptions, spec.source ?? '');
     const anonymous = !spec.source;
     await this.volumeMount(req, {
-      name: spec.source || newAnonymousName(), anonymous, destination: spec.target, rw, mode: spec.mode ?? '', copy: !spec.noCopy, labels: spec.volumeLabels ?? {},
+      name: spec.source || newAnonymousName(), anonymous, destination: spec.target, rw, mode: spec.mode ?? '', copy: !spec.noCopy, labels: spec.volumeLabels ?? {}, options: spec.volumeOptions,
     }, out);
   }
 
-  private async volumeMount(req: ContainerMountRequest, o: { name: string; anonymous: boolean; destination: string; rw: boolean; mode: string; copy: boolean; labels: Record<string, string> }, out: MountPoint[]): Promise<void> {
-    const v = this.getOrCreate(o.name, { labels: o.labels, anonymous: o.anonymous });
+  private async volumeMount(req: ContainerMountRequest, o: { name: string; anonymous: boolean; destination: string; rw: boolean; mode: string; copy: boolean; labels: Record<string, string>; options?: Record<string, string> }, out: MountPoint[]): Promise<void> {
+    const v = this.getOrCreate(o.name, { labels: o.labels, anonymous: o.anonymous, options: o.options });
     // Recorded before the copy: a concurrent `volume rm` must not pull the volume from under it,
     // and a failed copy-up releases it with the rest.
     out.push({ type: 'volume', name: v.name, source: v.mountpoint, destination: o.destination, driver: 'local', mode: o.mode, rw: o.rw, propagation: '', ...(o.anonymous ? { anonymous: true } : {}) });
@@ -219,6 +267,12 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
       return; // nothing in the image there: the runtime creates the mount point
     }
     if (!st.isDirectory()) return;
+    if (needsMount(v.options)) {
+      // Its _data is another filesystem: no rename from a scratch dir beside it, copy straight in.
+      await copyTree(src, v.mountpoint);
+      await applyAttributes(v.mountpoint, st);
+      return;
+    }
     const scratch = this.store.scratch(v.name);
     try {
       await copyTree(src, scratch);

@@ -7,6 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { failedPrecondition } from '../../base/errors.js';
+import { mountsUnder } from '../../base/mountinfo.js';
+import { native } from '../../base/native.js';
 import { fsyncDir, writeFileAtomic } from '../content/index.js';
 import type { Volume } from './types.js';
 
@@ -40,7 +43,10 @@ export class VolumeStore {
       if (!entry.isDirectory()) continue;
       const dir = this.dir(entry.name);
       if (entry.name.startsWith(TRASH_PREFIX)) {
-        fs.rmSync(dir, { recursive: true, force: true });
+        // A mount left inside (a driver-option volume, a crash mid-removal) must go first: a
+        // recursive delete would otherwise delete what it shows (a bind-mounted host directory).
+        if (unmountAll(dir)) fs.rmSync(dir, { recursive: true, force: true });
+        else log(`keeping ${entry.name}: something is still mounted inside it`);
         continue;
       }
       const metaPath = path.join(dir, META);
@@ -80,6 +86,7 @@ export class VolumeStore {
 
   /** Makes the volume disappear at once (rename), then deletes its files. */
   async remove(name: string): Promise<void> {
+    if (!unmountAll(this.dir(name))) throw failedPrecondition(`remove ${name}: its _data is still mounted and cannot be unmounted`);
     const trash = path.join(this.root, `${TRASH_PREFIX}${name}-${randomBytes(4).toString('hex')}`);
     fs.renameSync(this.dir(name), trash);
     await fs.promises.rm(trash, { recursive: true, force: true });
@@ -91,6 +98,18 @@ export class VolumeStore {
     fs.mkdirSync(p, { mode: 0o700 });
     return p;
   }
+}
+
+/** Unmounts everything mounted at or below `dir`; false when something stays mounted. */
+export function unmountAll(dir: string): boolean {
+  for (const m of mountsUnder(dir)) {
+    try {
+      native().umount2(m, 0);
+    } catch {
+      return false;
+    }
+  }
+  return mountsUnder(dir).length === 0;
 }
 
 export function isEmptyDir(p: string): boolean {

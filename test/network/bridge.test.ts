@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { berthOk, startWithBusybox } from './daemon.js';
+import { berthOk, startWithBusybox } from '../helpers/busybox-daemon.js';
 import { boundedWget, rulesMentioning, vethsOn } from './host-state.js';
 
 let d: Daemon;

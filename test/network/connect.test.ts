@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import dnsPacket from 'dns-packet';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { berthOk, startWithBusybox } from './daemon.js';
+import { berthOk, startWithBusybox } from '../helpers/busybox-daemon.js';
 import { boundedWget } from './host-state.js';
 
 let d: Daemon;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { restartDaemon, teardown, type Daemon } from '../cli/harness.js';
-import { berthOk, startWithBusybox } from './daemon.js';
+import { berthOk, startWithBusybox } from '../helpers/busybox-daemon.js';
 import { chainExists, linkExists, netnsFiles, rulesMentioning, vethsOn } from './host-state.js';
 
 let d: Daemon;

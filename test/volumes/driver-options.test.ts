@@ -7,23 +7,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { berthOk, startWithBusybox } from '../helpers/busybox-daemon.js';
 import { isMounted } from '../../src/base/mountinfo.js';
-import { busyboxImage, scratchDir } from '../helpers/test-image.js';
-import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
+import { scratchDir } from '../helpers/test-image.js';
+import { teardown, type Daemon } from '../cli/harness.js';
 
 let d: Daemon;
 before(async () => {
-  d = await startDaemon('volume-opts');
-  const r = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
-  assert.equal(r.code, 0, r.stderr);
+  d = await startWithBusybox('volume-opts');
 });
 after(() => teardown(d));
 
-async function ok(args: string[]): Promise<string> {
-  const r = await d.berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => berthOk(d, args);
 
 const mountpoint = async (name: string) => (await ok(['volume', 'inspect', '-f', '{{.Mountpoint}}', name])).trim();
 

@@ -7,22 +7,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { busyboxImage, scratchDir } from '../helpers/test-image.js';
-import { restartDaemon, startDaemon, teardown, type Daemon } from '../cli/harness.js';
+import { berthOk, startWithBusybox } from '../helpers/busybox-daemon.js';
+import { scratchDir } from '../helpers/test-image.js';
+import { restartDaemon, teardown, type Daemon } from '../cli/harness.js';
 
 let d: Daemon;
 before(async () => {
-  d = await startDaemon('volumes');
-  const r = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
-  assert.equal(r.code, 0, r.stderr);
+  d = await startWithBusybox('volumes');
 });
 after(() => teardown(d));
 
-async function ok(args: string[]): Promise<string> {
-  const r = await d.berth(args);
-  assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => berthOk(d, args);
 
 interface MountJson { Type: string; Name?: string; Source: string; Destination: string; Driver?: string; Mode: string; RW: boolean; Propagation: string }
 

@@ -1,7 +1,7 @@
-/** The daemon every network test file starts: a real `berth server` with the busybox image loaded. */
+/** The daemon the network and volume test files start: a real `berth server` with the busybox image loaded. */
 import assert from 'node:assert/strict';
 import { startDaemon, type Daemon } from '../cli/harness.js';
-import { busyboxImage } from '../helpers/test-image.js';
+import { busyboxImage } from './test-image.js';
 
 export async function startWithBusybox(label: string): Promise<Daemon> {
   const d = await startDaemon(label);

@@ -91,6 +91,14 @@ test('volume create/ls/inspect/rm/prune with the shapes the CLI expects', async 
   assert.ok(pruned.includes(`${anon}\n`), pruned);
   assert.equal((await docker(d, ['volume', 'inspect', anon])).code, 1);
   assert.equal(await dockerOk(d, ['volume', 'rm', 'nv-vol']), 'nv-vol\n');
+  // Driver options: a tmpfs-backed volume, as `docker volume create --opt` makes one.
+  await dockerOk(d, ['volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=4m', 'nv-tmp']);
+  assert.equal((await dockerOk(d, ['volume', 'inspect', '-f', '{{.Options.type}} {{.Options.o}}', 'nv-tmp'])).trim(), 'tmpfs size=4m');
+  assert.match(await dockerOk(d, ['run', '--rm', '-v', 'nv-tmp:/t', 'busybox', 'grep', ' /t ', '/proc/mounts']), /^tmpfs \/t tmpfs .*size=4096k/);
+  const badOpt = await docker(d, ['volume', 'create', '--opt', 'flavour=x', 'nv-bad']);
+  assert.equal(badOpt.code, 1);
+  assert.match(badOpt.stderr, /Error response from daemon: create nv-bad: invalid option: "flavour"/);
+  await dockerOk(d, ['volume', 'rm', 'nv-tmp']);
   const missing = await docker(d, ['volume', 'inspect', 'nv-vol']);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /no such volume/);

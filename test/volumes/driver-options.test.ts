@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { berthOk, startWithBusybox } from '../helpers/busybox-daemon.js';
 import { isMounted } from '../../src/base/mountinfo.js';
 import { scratchDir } from '../helpers/test-image.js';
-import { teardown, type Daemon } from '../cli/harness.js';
+import { restartDaemon, teardown, type Daemon } from '../cli/harness.js';
 
 let d: Daemon;
 before(async () => {
@@ -76,4 +76,19 @@ test('--mount volume-opt creates the volume with its options; Docker refusals fo
   assert.match(r.stderr, /error while mounting volume '.*baddev\/_data': failed to mount local volume/);
   assert.equal(isMounted(await mountpoint('baddev')), false);
   await ok(['volume', 'rm', 'baddev']);
+});
+
+test('a daemon restart keeps a used tmpfs volume mounted with its content; the user and the next one see the same files', async () => {
+  await ok(['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', 'kept']);
+  await ok(['run', '-d', '--name', 'keeper', '-v', 'kept:/k', 'busybox', 'sh', '-c', 'echo before > /k/f; sleep 60']);
+  const mp = await mountpoint('kept');
+  assert.equal(isMounted(mp), true);
+  await d.stop();
+  d = await restartDaemon(d);
+  assert.equal(isMounted(mp), true, 'still mounted after the restart');
+  assert.equal(await ok(['exec', 'keeper', 'cat', '/k/f']), 'before\n');
+  assert.equal(await ok(['run', '--rm', '-v', 'kept:/k', 'busybox', 'cat', '/k/f']), 'before\n', 'a new user sees the same tmpfs');
+  await ok(['rm', '-f', 'keeper']);
+  assert.equal(isMounted(mp), false);
+  await ok(['volume', 'rm', 'kept']);
 });

@@ -49,11 +49,13 @@ static const char *errno_name(int e) {
     case ENOSPC: return "ENOSPC"; case ERANGE: return "ERANGE"; case ELOOP: return "ELOOP";
     case EROFS: return "EROFS"; case ENODEV: return "ENODEV"; case EMFILE: return "EMFILE";
     case EADDRINUSE: return "EADDRINUSE"; case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+    case ENOEXEC: return "ENOEXEC"; case EAGAIN: return "EAGAIN"; case ENOMEM: return "ENOMEM";
     default: return "EUNKNOWN";
   }
 }
 
-static napi_value throw_errno(napi_env env, const char *syscall, const char *path) {
+/* Declared in spawn.h: spawn.c throws its errors the same way. */
+napi_value throw_errno(napi_env env, const char *syscall, const char *path) {
   int e = errno;
   char msg[PATH_BUF + 128];
   snprintf(msg, sizeof msg, "%s: %s, %s '%s'", errno_name(e), strerror(e), syscall, path ? path : "");

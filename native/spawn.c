@@ -18,7 +18,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -28,21 +27,6 @@
 #include "spawn.h"
 
 #define MAX_FDS 16
-
-static napi_value throw_spawn_errno(napi_env env, int err, const char *what, const char *file) {
-  char msg[4200];
-  snprintf(msg, sizeof msg, "%s %s: %s", what, file, strerror(err));
-  napi_value m, e, c;
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m);
-  napi_create_error(env, NULL, m, &e);
-  const char *name = err == ENOENT ? "ENOENT" : err == EACCES ? "EACCES" : err == ENOEXEC ? "ENOEXEC" : err == ENOTDIR ? "ENOTDIR" : "ESPAWN";
-  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &c);
-  napi_set_named_property(env, e, "code", c);
-  napi_value no; napi_create_int32(env, err, &no);
-  napi_set_named_property(env, e, "errno", no);
-  napi_throw(env, e);
-  return NULL;
-}
 
 /* A JS array of strings as a NULL-terminated, malloc'ed char*[] (freed with free_strv). */
 static char **strv(napi_env env, napi_value arr) {
@@ -154,7 +138,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   for (uint32_t i = 0; i < nfds; i++) if (tmp[i] >= 0) close(tmp[i]);
   free_strv(av);
   free_strv(ev);
-  if (err) return throw_spawn_errno(env, err, "spawn", file);
+  if (err) { errno = err; return throw_errno(env, "spawn", file); }
 
   struct waiter *w = malloc(sizeof *w);
   napi_value name;
@@ -171,7 +155,8 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
   if (rc != 0) {
     kill(pid, SIGKILL); waitpid(pid, NULL, 0);
     napi_release_threadsafe_function(w->tsfn, napi_tsfn_release); free(w);
-    return throw_spawn_errno(env, rc, "pthread_create for", file);
+    errno = rc;
+    return throw_errno(env, "pthread_create", file);
   }
   pthread_detach(t);
   napi_value out;
@@ -183,7 +168,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info) {
  * copy). A socket, as libuv uses for 'pipe' stdio: one fd serves either direction. */
 static napi_value js_socketpair(napi_env env, napi_callback_info info) {
   int fds[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return throw_spawn_errno(env, errno, "socketpair", "");
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return throw_errno(env, "socketpair", NULL);
   napi_value arr, a, b;
   napi_create_array_with_length(env, 2, &arr);
   napi_create_int32(env, fds[0], &a);

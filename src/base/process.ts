@@ -118,12 +118,12 @@ export function runProcessRaw(file: string, args: string[], o: RunOptions = {}):
   });
 }
 
-/** execFile's contract: resolves with stdout on exit 0; otherwise rejects with stderr (or the status) in the message. */
+/** execFile's contract: resolves with stdout on exit 0; otherwise rejects with stderr (or the exit status) as the message. */
 export async function runProcess(file: string, args: string[], o: RunOptions = {}): Promise<string> {
   const r = await runProcessRaw(file, args, o);
   if (r.code === 0) return r.stdout;
   const status = r.code !== null ? `exit code ${r.code}` : `killed by ${r.signal}`;
-  const err = new Error(r.stderr.trim() || `${file} ${args.join(' ')}: ${status}`) as Error & { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+  const err = new Error(r.stderr.trim() || status) as Error & { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
   Object.assign(err, { code: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr });
   throw err;
 }

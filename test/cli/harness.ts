@@ -76,21 +76,22 @@ export function runBerth(host: string, args: string[], opts: { input?: string | 
   });
 }
 
-function spawnServer(dir: string, logFile: string): ChildProcess {
+function spawnServer(dir: string, logFile: string, extraArgs: string[]): ChildProcess {
   const out = fs.openSync(logFile, 'a');
   const proc = spawn(process.execPath, [...NODE_ARGS, 'server', '--data-dir', path.join(dir, 'data'), '--socket', path.join(dir, 'b.sock'), '--run-dir', path.join(dir, 'run'), '--log-level', 'debug',
     // The whole default composition, Kubernetes API included, on a free port with a private kubeconfig.
-    '--api-port', '0', '--kubeconfig', path.join(dir, 'kubeconfig.yaml')], {
+    '--api-port', '0', '--kubeconfig', path.join(dir, 'kubeconfig.yaml'), ...extraArgs], {
     stdio: ['ignore', out, out],
   });
   fs.closeSync(out);
   return proc;
 }
 
-export async function startDaemon(label: string, dir = scratchDir(label)): Promise<Daemon> {
+/** A real `berth server` on its own scratch dirs; `extraArgs` are further server flags (e.g. `--snapshotter copy`). */
+export async function startDaemon(label: string, dir = scratchDir(label), extraArgs: string[] = []): Promise<Daemon> {
   const socket = path.join(dir, 'b.sock');
   const logFile = path.join(dir, 'server.log');
-  const proc = spawnServer(dir, logFile);
+  const proc = spawnServer(dir, logFile, extraArgs);
   await waitForSocket(socket, proc, logFile);
   const host = `unix://${socket}`;
   const exited = (p: ChildProcess) => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once('exit', () => r())));

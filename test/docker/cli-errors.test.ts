@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerOk, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerOk } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 before(async () => {
-  d = await startDockerDaemon('docker-cli-err');
+  d = await startWithBusybox('docker-cli-err');
 });
 after(() => teardown(d));
 

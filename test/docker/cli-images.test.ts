@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerOk, lines, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerOk, lines } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 let busyboxId = '';
 before(async () => {
-  d = await startDockerDaemon('docker-cli-img');
+  d = await startWithBusybox('docker-cli-img');
   busyboxId = (await dockerOk(d, ['image', 'inspect', '-f', '{{.Id}}', 'busybox'])).trim();
 });
 after(() => teardown(d));

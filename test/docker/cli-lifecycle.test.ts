@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerEnv, dockerOk, eventually, lines, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerEnv, dockerOk, eventually, lines } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 before(async () => {
-  d = await startDockerDaemon('docker-cli-life');
+  d = await startWithBusybox('docker-cli-life');
 });
 after(async () => {
   await docker(d, ['rm', '-f', ...(await docker(d, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);

@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerOk, lines, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerOk, lines } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 before(async () => {
-  d = await startDockerDaemon('docker-cli-netvol');
+  d = await startWithBusybox('docker-cli-netvol');
 });
 after(async () => {
   await docker(d, ['rm', '-f', ...(await docker(d, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);

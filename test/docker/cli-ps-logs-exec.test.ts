@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerEnv, dockerOk, eventually, lines, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerEnv, dockerOk, eventually, lines } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 let upId = '';
 before(async () => {
-  d = await startDockerDaemon('docker-cli-ps');
+  d = await startWithBusybox('docker-cli-ps');
   upId = (await dockerOk(d, ['run', '-d', '--name', 'up1', '--label', 'tier=web', 'busybox', 'sh', '-c', 'echo line1; echo line2 >&2; echo line3; sleep 300'])).trim();
   await dockerOk(d, ['run', '--name', 'done1', '--label', 'tier=batch', 'busybox', 'true']);
   await dockerOk(d, ['create', '--name', 'new1', 'busybox', 'true']);

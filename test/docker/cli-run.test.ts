@@ -9,11 +9,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { docker, dockerEnv, dockerOk, eventually, startDockerDaemon } from './docker-cli.js';
+import { docker, dockerEnv, dockerOk, eventually } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 before(async () => {
-  d = await startDockerDaemon('docker-cli-run');
+  d = await startWithBusybox('docker-cli-run');
 });
 after(async () => {
   await docker(d, ['rm', '-f', ...(await docker(d, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);

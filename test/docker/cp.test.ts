@@ -5,17 +5,15 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import tar from 'tar-stream';
-import { busyboxImage } from '../helpers/test-image.js';
-import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
-import { dockerFor } from './docker.js';
+import { teardown, type Daemon } from '../cli/harness.js';
+import { dockerFor } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 let docker: ReturnType<typeof dockerFor>;
 before(async () => {
-  d = await startDaemon('docker-cp');
+  d = await startWithBusybox('docker-cp');
   docker = dockerFor(d);
-  const load = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
-  assert.equal(load.code, 0, load.stderr);
   assert.equal((await docker(['run', '-d', '--name', 'cpbox', '-v', 'cpvol:/vol', 'busybox', 'sleep', '300'])).code, 0);
 });
 after(() => teardown(d));

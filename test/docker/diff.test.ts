@@ -3,15 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { busyboxImage } from '../helpers/test-image.js';
 import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
-import { dockerFor, startDaemonWith } from './docker.js';
+import { dockerFor } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 let docker: ReturnType<typeof dockerFor>;
 before(async () => {
-  d = await startDaemon('docker-diff');
+  d = await startWithBusybox('docker-diff');
   docker = dockerFor(d);
-  const load = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
-  assert.equal(load.code, 0, load.stderr);
 });
 after(() => teardown(d));
 
@@ -50,7 +49,7 @@ test('berth diff prints the same as docker diff; --help works', async () => {
 });
 
 test('with the copy snapshotter: diff, and a commit whose image runs', async () => {
-  const c = await startDaemonWith('docker-diffcp', ['--snapshotter', 'copy']);
+  const c = await startDaemon('docker-diffcp', undefined, ['--snapshotter', 'copy']);
   try {
     const dk = dockerFor(c);
     assert.equal((await c.berth(['load', '-i', busyboxImage().dockerArchive])).code, 0);

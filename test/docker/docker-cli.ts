@@ -1,23 +1,15 @@
 /**
  * The real docker CLI (28.2, /usr/local/bin/docker) pointed at a berth daemon started by the CLI
- * harness: one daemon per test file, busybox loaded as `busybox:latest`.
+ * harness (test/helpers/busybox-daemon.ts: one daemon per test file, busybox loaded).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { busyboxImage } from '../helpers/test-image.js';
-import { startDaemon, type Daemon } from '../cli/harness.js';
+import type { Daemon } from '../cli/harness.js';
 
 /** A command's output as its non-empty lines. */
 export const lines = (s: string): string[] => s.split('\n').filter(Boolean);
 
 export interface DockerResult { code: number; stdout: string; stderr: string }
-
-export async function startDockerDaemon(label: string): Promise<Daemon> {
-  const d = await startDaemon(label);
-  const load = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
-  assert.equal(load.code, 0, load.stderr);
-  return d;
-}
 
 export function dockerEnv(d: Daemon): NodeJS.ProcessEnv {
   // A private DOCKER_CONFIG keeps the CLI off the machine's ~/.docker (contexts, credentials).
@@ -25,13 +17,13 @@ export function dockerEnv(d: Daemon): NodeJS.ProcessEnv {
 }
 
 /** Runs `docker <args>`; resolves with its exit code (signals count as 128+n, like a shell). */
-export function docker(d: Daemon, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<DockerResult> {
+export function docker(d: Daemon, args: string[], opts: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('docker', args, { env: dockerEnv(d), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (b) => (stdout += b));
-    child.stderr.on('data', (b) => (stderr += b));
+    child.stdout.setEncoding('utf8').on('data', (b: string) => (stdout += b));
+    child.stderr.setEncoding('utf8').on('data', (b: string) => (stderr += b));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`docker ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
@@ -44,6 +36,11 @@ export function docker(d: Daemon, args: string[], opts: { input?: string; timeou
     child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** `docker` bound to one daemon: `const docker = dockerFor(d); await docker(['ps'])`. */
+export function dockerFor(d: Daemon): (args: string[], opts?: { input?: string | Buffer; timeoutMs?: number }) => Promise<DockerResult> {
+  return (args, opts) => docker(d, args, opts);
 }
 
 /** `docker <args>` that must succeed; returns stdout. */

@@ -10,12 +10,12 @@ import { after, before, test } from 'node:test';
 import { PassThrough, type Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { teardown, type Daemon } from '../cli/harness.js';
-import { startDockerDaemon } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 let docker: Docker;
 before(async () => {
-  d = await startDockerDaemon('dockerode');
+  d = await startWithBusybox('dockerode');
   docker = new Docker({ socketPath: d.socket });
 });
 after(async () => {

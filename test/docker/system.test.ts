@@ -2,16 +2,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { busyboxImage } from '../helpers/test-image.js';
-import { startDaemon, teardown, type Daemon } from '../cli/harness.js';
-import { dockerFor } from './docker.js';
+import { teardown, type Daemon } from '../cli/harness.js';
+import { dockerFor } from './docker-cli.js';
+import { startWithBusybox } from '../helpers/busybox-daemon.js';
 
 let d: Daemon;
 let docker: ReturnType<typeof dockerFor>;
 before(async () => {
-  d = await startDaemon('docker-system');
+  d = await startWithBusybox('docker-system');
   docker = dockerFor(d);
-  const load = await d.berth(['load', '-i', busyboxImage().dockerArchive]);
-  assert.equal(load.code, 0, load.stderr);
 });
 after(() => teardown(d));
 

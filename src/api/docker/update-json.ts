@@ -4,19 +4,11 @@
  * than ignored.
  */
 import { notImplemented } from '../../base/errors.js';
-import type { RestartPolicySpec } from './domain.js';
+import type { CreateSpec, RestartPolicySpec } from './domain.js';
 import { asObject, optInt, optObject, optString } from './validate.js';
 
-export interface UpdateSpec {
-  memory?: number;
-  memorySwap?: number;
-  nanoCpus?: number;
-  cpuShares?: number;
-  cpuQuota?: number;
-  cpuPeriod?: number;
-  pidsLimit?: number;
-  restartPolicy?: RestartPolicySpec;
-}
+/** What `docker update` may change: a container's resources and restart policy, as at create. */
+export type UpdateSpec = Pick<CreateSpec, 'memory' | 'memorySwap' | 'nanoCpus' | 'cpuShares' | 'cpuQuota' | 'cpuPeriod' | 'pidsLimit' | 'restartPolicy'>;
 
 const FIELDS: Array<[string, keyof Omit<UpdateSpec, 'restartPolicy'>]> = [
   ['Memory', 'memory'], ['MemorySwap', 'memorySwap'], ['NanoCpus', 'nanoCpus'], ['CpuShares', 'cpuShares'],

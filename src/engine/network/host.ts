@@ -1,14 +1,12 @@
 /** Running the host's networking tools (ip, iptables, unshare, umount) and reading what they report. */
 import { internal } from '../../base/errors.js';
-import { runProcessRaw } from '../../base/process.js';
+import { runProcess } from '../../base/process.js';
 import { parseIp, subnetOf, type Subnet } from './ipv4.js';
 
-export async function run(cmd: string, args: string[]): Promise<string> {
-  const r = await runProcessRaw(cmd, args, { timeoutMs: 30_000 }).catch((err: Error) => {
+export function run(cmd: string, args: string[]): Promise<string> {
+  return runProcess(cmd, args, { timeoutMs: 30_000 }).catch((err: Error) => {
     throw internal(`${cmd} ${args.join(' ')}: ${err.message}`, err);
   });
-  if (r.code !== 0) throw internal(`${cmd} ${args.join(' ')}: ${r.stderr.trim() || (r.code === null ? `killed by ${r.signal}` : `exit code ${r.code}`)}`);
-  return r.stdout;
 }
 
 export interface HostRoute { subnet: Subnet; dev: string }

@@ -146,9 +146,7 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
         // Counted as used all the same (so it cannot be removed); until it is mounted again its
         // containers would see the bare directory, hence the log line.
         this.log(`volume ${mp.name} of container ${containerId.slice(0, 12)}: ${String(err)}`);
-        let set = this.users.get(mp.name);
-        if (!set) this.users.set(mp.name, (set = new Set()));
-        set.add(containerId);
+        this.addUser(mp.name, containerId);
       }
     }
   }
@@ -167,13 +165,16 @@ export class LocalVolumes implements VolumeService, ContainerVolumes {
     return name ? `${name} (${id.slice(0, 12)})` : id;
   }
 
+  /** Counts a user; the first one mounts a driver-option volume (which may throw, counting nobody). */
   private use(name: string, containerId: string): void {
+    const v = this.volumes.get(name);
+    if (v && !this.users.has(name)) this.activate(v);
+    this.addUser(name, containerId);
+  }
+
+  private addUser(name: string, containerId: string): void {
     let set = this.users.get(name);
-    if (!set) {
-      const v = this.volumes.get(name);
-      if (v) this.activate(v);
-      this.users.set(name, (set = new Set()));
-    }
+    if (!set) this.users.set(name, (set = new Set()));
     set.add(containerId);
   }
 
